@@ -1,0 +1,56 @@
+# refmirror build. `make` builds build/refmirror; `make test` runs unit and integration tests.
+CC      ?= cc
+BUILD   ?= build
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra -Werror -Iinclude
+LIBS    := $(shell pkg-config --libs libgit2 libcurl libcjson)
+ifeq ($(SANITIZE),1)
+BUILD   := build-asan
+CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+SRCS      := $(wildcard plugin/*.c)
+OBJS      := $(patsubst plugin/%.c,$(BUILD)/obj/%.o,$(SRCS))
+LIB_OBJS  := $(filter-out $(BUILD)/obj/main.o,$(OBJS))
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+
+.PHONY: all deps test unit integration demo clean bench test-asan
+all: $(BUILD)/refmirror
+
+$(BUILD)/obj/%.o: plugin/%.c $(wildcard include/*.h) | $(BUILD)/obj
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/refmirror: $(OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) | $(BUILD)/tests
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(LIBS) -lcmocka
+
+$(BUILD)/obj $(BUILD)/tests:
+	mkdir -p $@
+
+# Installs the Debian packages the build and tests need, only when one is missing.
+deps:
+	@scripts/install-deps
+
+unit: deps $(UNIT_BINS)
+	@tests/run-unit $(UNIT_BINS)
+
+integration: deps $(BUILD)/refmirror
+	@REFMIRROR=$(abspath $(BUILD)/refmirror) tests/integration/run
+
+test: unit integration
+
+test-asan:
+	$(MAKE) SANITIZE=1 test
+
+demo: deps $(BUILD)/refmirror
+	@REFMIRROR=$(abspath $(BUILD)/refmirror) scripts/demo
+
+bench: deps $(BUILD)/refmirror
+	@REFMIRROR=$(abspath $(BUILD)/refmirror) tests/bench/run
+
+clean:
+	rm -rf build build-asan

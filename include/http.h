@@ -1,0 +1,54 @@
+/* Smart-HTTP requests to one side of the mirror, on libcurl (gitprotocol-http). Credentials go
+ * only in the Authorization header; a redirect is followed only on discovery and only to the same
+ * host, scheme and port (as git's http.followRedirects=initial, narrowed); TLS is verified. */
+#ifndef RM_HTTP_H
+#define RM_HTTP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "error.h"
+
+/* One side of the mirror as seen by the transport. Owned by the caller except `url`, which the
+ * transport may replace (after a redirect); free it with rm_remote_free. */
+typedef struct rm_remote {
+	const char *side;	/* "source" or "target", for messages */
+	int fail_exit;		/* exit code when this side fails: RM_EXIT_SOURCE or RM_EXIT_TARGET */
+	char *url;		/* base URL of the repository, no trailing slash */
+	const char *username;
+	const char *token;	/* NULL: anonymous */
+	const char *ca_pem;	/* extra trusted CA certificates (PEM text), or NULL */
+	long timeout;		/* seconds without progress before a request fails */
+	uint64_t bytes_received;/* response body bytes, all requests */
+	uint64_t bytes_sent;	/* request body bytes, all requests */
+} rm_remote;
+
+/* Receives response body bytes as they arrive. Return 0 to go on, nonzero to abort the
+ * request (rm_http_request then fails without setting an error: the callback sets it). */
+typedef int (*rm_http_sink)(void *ctx, const char *data, size_t len);
+
+typedef struct rm_http_req {
+	const char *service;	/* "git-upload-pack" or "git-receive-pack" */
+	bool discovery;		/* GET info/refs?service=..., else POST <url>/<service> */
+	bool protocol_v2;	/* send "Git-Protocol: version=2" */
+	const char *body;	/* POST: the request body, or its first part when `spool` is set */
+	size_t body_len;
+	FILE *spool;		/* POST: a file whose `spool_len` bytes follow `body`, or NULL */
+	uint64_t spool_len;
+	rm_http_sink sink;
+	void *sink_ctx;
+} rm_http_req;
+
+/* Makes one-time global setup (curl_global_init). Returns 0 or -1. */
+int rm_http_global_init(void);
+
+/* Performs the request. On HTTP 2xx with the smart-HTTP content type, returns 0 after the whole
+ * body went to the sink. Otherwise returns -1 with *err set (exit code remote->fail_exit, a
+ * message naming the side and what went wrong: "source: authentication failed (HTTP 401)";
+ * transient flagged for connection failures, 5xx and 429). */
+int rm_http_request(rm_remote *remote, const rm_http_req *req, rm_error *err);
+
+/* Frees remote->url. */
+void rm_remote_free(rm_remote *remote);
+
+#endif

@@ -1,0 +1,35 @@
+/* Object ids as the git protocols carry them: 40 lowercase hex digits (SHA-1 only). */
+#ifndef RM_OID_H
+#define RM_OID_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define RM_OID_HEXSZ 40
+
+/* An object id, or "absent" when hex is the empty string. Plain value type, copy freely. */
+typedef struct rm_oid {
+	char hex[RM_OID_HEXSZ + 1];
+} rm_oid;
+
+/* Parses exactly `len` characters of 40 hex digits (either case) into *out, lowercased.
+ * Returns 0, or -1 (and leaves *out absent) if the text is not an object id. */
+int rm_oid_parse(rm_oid *out, const char *text, size_t len);
+
+/* True when the id is set (not absent). */
+bool rm_oid_is_set(const rm_oid *oid);
+
+/* True when the id is 40 zeros: git's "the ref does not exist" value. */
+bool rm_oid_is_zero(const rm_oid *oid);
+
+/* True when both are absent or both hold the same id. */
+bool rm_oid_equal(const rm_oid *a, const rm_oid *b);
+
+/* The wire form of an id for push commands: the id itself, or 40 zeros when absent. */
+const char *rm_oid_wire(const rm_oid *oid);
+
+/* The first 12 digits of the id for logs, or "(absent)". Points into a static buffer
+ * rotated among 4 slots: valid until the 5th following call. */
+const char *rm_oid_short(const rm_oid *oid);
+
+#endif

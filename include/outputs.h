@@ -1,0 +1,27 @@
+/* Step outputs (SPEC 3): appended to the file named by DRONE_OUTPUT, as KEY=value lines, or
+ * "KEY value" lines when the file name ends in ".out" (the local Docker runner's format). */
+#ifndef RM_OUTPUTS_H
+#define RM_OUTPUTS_H
+
+#include <stdint.h>
+#include "decide.h"
+#include "oid.h"
+
+typedef struct rm_outputs {
+	rm_result result;
+	const char *reference;	/* may be NULL (settings error before the ref was known) */
+	rm_oid source_sha;
+	rm_oid target_sha_before;
+	rm_oid target_sha_after;
+	uint64_t pack_bytes;
+} rm_outputs;
+
+/* Appends the MIRROR_* keys to `path`. A NULL path writes nothing and succeeds. Newlines and
+ * carriage returns in values become spaces so that each value stays on its line.
+ * Returns 0, or -1 if the file could not be written (errno set). */
+int rm_outputs_write(const char *path, const rm_outputs *o);
+
+/* Appends one KEY/value pair in the file's format. 0 or -1 as above. */
+int rm_outputs_write_pair(const char *path, const char *key, const char *value);
+
+#endif

@@ -1,0 +1,25 @@
+/* Talking to the target's git-receive-pack: its ref advertisement, and the push of one
+ * compare-and-swap command "old new ref" with the pack, reading back report-status. */
+#ifndef RM_RECEIVE_PACK_H
+#define RM_RECEIVE_PACK_H
+
+#include <stdio.h>
+#include "error.h"
+#include "http.h"
+#include "oid.h"
+#include "pack.h"
+#include "refs.h"
+
+/* Reads the target's refs and capabilities into *adv (rm_advert_init'ed by the caller, freed by
+ * it with rm_advert_free). 0, or -1 with *err (exit code RM_EXIT_TARGET). */
+int rm_target_read_refs(rm_remote *tgt, rm_advert *adv, rm_error *err);
+
+/* Pushes "`old` `new` `refname`" (an absent id goes as 40 zeros) with the bytes of `pack`
+ * (NULL for a deletion), exactly as spooled. The target applies it only if the ref still holds
+ * `old`. Messages the target's hooks print are logged as they come. Returns 0 when the target
+ * reported the ref "ok"; -1 with *err (exit code RM_EXIT_TARGET, the server's reason in the
+ * message) otherwise. */
+int rm_push(rm_remote *tgt, const rm_advert *adv, const char *refname, const rm_oid *old,
+	    const rm_oid *new_value, rm_pack *pack, rm_error *err);
+
+#endif

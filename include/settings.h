@@ -1,0 +1,46 @@
+/* Settings (SPEC 1): read from PLUGIN_* variables under both spellings, validated before any
+ * network traffic. */
+#ifndef RM_SETTINGS_H
+#define RM_SETTINGS_H
+
+#include <stdbool.h>
+#include "error.h"
+#include "oid.h"
+
+/* One side of the mirror. All strings are owned by the rm_settings. */
+typedef struct rm_endpoint {
+	char *url;	/* http(s) URL with any credentials taken out, no trailing slash */
+	char *username;	/* from the setting, else the URL, else "git" */
+	char *token;	/* NULL when anonymous */
+} rm_endpoint;
+
+typedef struct rm_settings {
+	rm_endpoint source;
+	rm_endpoint target;
+	char *reference;	/* full ref name, NULL when a payload is to give it */
+	rm_oid old_sha;		/* absent when not given; 40 zeros = did not exist */
+	bool sync_delete;
+	bool dry_run;
+	char *ca_cert;		/* PEM text (read from the file when the setting named one), or NULL */
+	char *payload;		/* raw webhook body, or NULL */
+	long timeout;		/* seconds without progress before a request fails */
+	int retries;		/* extra attempts after a transient failure */
+} rm_settings;
+
+/* Looks a variable up; returns NULL when unset. getenv(3) fits. */
+typedef const char *(*rm_env_lookup)(const char *name);
+
+/* Fills *s from the environment seen through `lookup`. On a bad setting returns -1 with exit
+ * code RM_EXIT_USAGE and a one-line message naming the setting in *err; *s then holds nothing
+ * that needs freeing. On success the caller frees *s with rm_settings_free. */
+int rm_settings_load(rm_settings *s, rm_env_lookup lookup, rm_error *err);
+
+void rm_settings_free(rm_settings *s);
+
+/* True when `name` is a valid full ref name (refs/..., git check-ref-format rules). */
+bool rm_ref_name_is_valid(const char *name);
+
+/* True for refs/tags/...: tags never fast-forward. */
+bool rm_ref_is_tag(const char *name);
+
+#endif
