@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "error.h"
+#include "pktline.h"
 
 /* One side of the mirror as seen by the transport. Owned by the caller except `url`, which the
  * transport may replace (after a redirect); free it with rm_remote_free. */
@@ -47,6 +48,14 @@ int rm_http_global_init(void);
  * message naming the side and what went wrong: "source: authentication failed (HTTP 401)";
  * transient flagged for connection failures, 5xx and 429). */
 int rm_http_request(rm_remote *remote, const rm_http_req *req, rm_error *err);
+
+/* Performs a request whose answer is pkt-lines (req->sink is ignored): each packet goes to
+ * `on_pkt` as it arrives. Fails as rm_http_request does; also when on_pkt returns nonzero (with
+ * "<side>: bad <what>: <reason>" unless on_pkt set *err itself; the reason is the pkt-line
+ * decoder's, else the text at `parser_error`, which may be NULL) and when the answer ends inside a
+ * packet ("<side>: <what> was cut short", transient). */
+int rm_http_pkt_request(rm_remote *remote, const rm_http_req *req, rm_pkt_cb on_pkt, void *ctx,
+			const char *what, const char *parser_error, rm_error *err);
 
 /* Frees remote->url. */
 void rm_remote_free(rm_remote *remote);

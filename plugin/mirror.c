@@ -1,0 +1,210 @@
+#include "mirror.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "decide.h"
+#include "http.h"
+#include "log.h"
+#include "pack.h"
+#include "receive_pack.h"
+#include "refs.h"
+#include "upload_pack.h"
+
+/* Haves sent when the target lacks the ref: its branch and tag tips, enough to spare the
+ * history they share with the new ref; the rest would only lengthen the request. */
+#define MAX_HAVES 1024
+
+/* Everything one run holds; freed in one place whatever step failed. */
+typedef struct run {
+	const rm_settings *settings;
+	const char *refname;
+	rm_remote src, tgt;
+	rm_source_info source_info;
+	rm_advert target_refs;
+	rm_decision_input in;
+	rm_pack *pack;
+	rm_oid *haves;
+	size_t nhaves;
+} run;
+
+static rm_remote remote_for(const rm_endpoint *e, const rm_settings *s, const char *side,
+			    int fail_exit)
+{
+	rm_remote r = {.side = side,
+		       .fail_exit = fail_exit,
+		       .url = strdup(e->url),
+		       .username = e->username,
+		       .token = e->token,
+		       .ca_pem = s->ca_cert,
+		       .timeout = s->timeout};
+	return r;
+}
+
+static bool is_branch_or_tag(const char *name)
+{
+	return strncmp(name, "refs/heads/", 11) == 0 || strncmp(name, "refs/tags/", 10) == 0;
+}
+
+/* With T on the target, "have T" alone: the pack then holds a commit whose parent is T exactly
+ * when T is an ancestor of S. Without T, the target's tips spare what it already has. */
+static int choose_haves(run *r, rm_error *err)
+{
+	size_t cap = rm_oid_is_set(&r->in.target) ? 1 : MAX_HAVES;
+
+	r->haves = calloc(cap, sizeof(*r->haves));
+	if (!r->haves)
+		return rm_error_set(err, RM_EXIT_TARGET, "out of memory");
+	if (rm_oid_is_set(&r->in.target)) {
+		r->haves[r->nhaves++] = r->in.target;
+		return 0;
+	}
+	for (size_t i = 0; i < r->target_refs.nrefs && r->nhaves < cap; i++)
+		if (is_branch_or_tag(r->target_refs.refs[i].name))
+			r->haves[r->nhaves++] = r->target_refs.refs[i].oid;
+	return 0;
+}
+
+static int fetch_pack(run *r, bool index, rm_error *err)
+{
+	bool ofs_delta = rm_caps_has(r->target_refs.caps, "ofs-delta", NULL);
+
+	if (choose_haves(r, err) < 0 || rm_pack_open(&r->pack, index, RM_EXIT_SOURCE, err) < 0 ||
+	    rm_fetch_pack(&r->src, &r->source_info, &r->in.source, r->haves, r->nhaves, ofs_delta,
+			  r->pack, err) < 0 ||
+	    rm_pack_finish(r->pack, err) < 0)
+		return -1;
+	rm_log("source: pack of %u objects, %llu bytes (%zu have%s)", rm_pack_object_count(r->pack),
+	       (unsigned long long)rm_pack_size(r->pack), r->nhaves, r->nhaves == 1 ? "" : "s");
+	return 0;
+}
+
+/* Answers the ancestry question from the pack, then decides again. */
+static int learn_ancestry(run *r, rm_decision *d, rm_error *err)
+{
+	bool found;
+
+	if (rm_pack_has_child_of(r->pack, &r->in.target, &found, err) < 0)
+		return -1;
+	r->in.ancestry = found ? RM_ANCESTRY_YES : RM_ANCESTRY_NO;
+	*d = rm_decide(&r->in);
+	return 0;
+}
+
+static bool needs_pack(rm_action a)
+{
+	return a == RM_ACTION_CREATE || a == RM_ACTION_UPDATE || a == RM_ACTION_NEED_ANCESTRY;
+}
+
+static int read_both_sides(run *r, rm_error *err)
+{
+	const rm_ref *t;
+
+	if (rm_source_read_ref(&r->src, r->refname, &r->in.source, &r->source_info, err) < 0)
+		return -1;
+	rm_log("source: %s is %s (protocol v%d)", r->refname, rm_oid_short(&r->in.source),
+	       r->source_info.version);
+	if (rm_target_read_refs(&r->tgt, &r->target_refs, err) < 0)
+		return -1;
+	t = rm_advert_find(&r->target_refs, r->refname);
+	if (t)
+		r->in.target = t->oid;
+	rm_log("target: %s is %s", r->refname, rm_oid_short(&r->in.target));
+	return 0;
+}
+
+/* After a push whose answer was lost, the target itself says whether it took the update. */
+static bool target_took_update(run *r, const rm_oid *new_value)
+{
+	rm_advert again;
+	rm_error ignored = {0};
+	bool took = false;
+
+	rm_advert_init(&again);
+	if (rm_target_read_refs(&r->tgt, &again, &ignored) == 0) {
+		const rm_ref *t = rm_advert_find(&again, r->refname);
+		rm_oid now = {""};
+		if (t)
+			now = t->oid;
+		took = rm_oid_equal(&now, new_value);
+	}
+	rm_advert_free(&again);
+	return took;
+}
+
+static int push(run *r, const rm_decision *d, rm_oid *after, rm_error *err)
+{
+	rm_oid none = {""};
+	const rm_oid *new_value = d->action == RM_ACTION_DELETE ? &none : &r->in.source;
+	rm_pack *pack = d->action == RM_ACTION_DELETE ? NULL : r->pack;
+
+	if (rm_push(&r->tgt, &r->target_refs, r->refname, &r->in.target, new_value, pack, err) < 0) {
+		if (!err->transient || !target_took_update(r, new_value))
+			return -1;
+		rm_log("target: the push's answer was lost, but the target holds the new value");
+		rm_error_clear(err);
+	}
+	*after = *new_value;
+	rm_log("target: %s %s -> %s", r->refname, rm_oid_short(&r->in.target),
+	       rm_oid_short(new_value));
+	return 0;
+}
+
+static int mirror(run *r, rm_outputs *out, rm_error *err)
+{
+	rm_decision d;
+
+	if (read_both_sides(r, err) < 0)
+		return -1;
+	out->source_sha = r->in.source;
+	out->target_sha_before = r->in.target;
+	out->target_sha_after = r->in.target;
+	d = rm_decide(&r->in);
+	if (needs_pack(d.action) && fetch_pack(r, d.action == RM_ACTION_NEED_ANCESTRY, err) < 0)
+		return -1;
+	if (d.action == RM_ACTION_NEED_ANCESTRY && learn_ancestry(r, &d, err) < 0)
+		return -1;
+	rm_log("decision: %s: %s", rm_result_name(d.result), d.why);
+	out->result = d.result;
+	if (d.action == RM_ACTION_NONE)
+		return 0;
+	if (r->settings->dry_run) {
+		rm_log("dry run: the target is left as it is");
+		return 0;
+	}
+	if (push(r, &d, &out->target_sha_after, err) < 0)
+		return -1;
+	if (r->pack && d.action != RM_ACTION_DELETE)
+		out->pack_bytes = rm_pack_size(r->pack);
+	return 0;
+}
+
+int rm_mirror_ref(const rm_settings *s, const char *refname, const rm_oid *old, rm_outputs *out,
+		  rm_error *err)
+{
+	run r = {.settings = s, .refname = refname};
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	out->reference = refname;
+	out->result = RM_RESULT_FAILED;
+	r.src = remote_for(&s->source, s, "source", RM_EXIT_SOURCE);
+	r.tgt = remote_for(&s->target, s, "target", RM_EXIT_TARGET);
+	rm_advert_init(&r.target_refs);
+	r.in.old = *old;
+	r.in.is_tag = rm_ref_is_tag(refname);
+	r.in.sync_delete = s->sync_delete;
+	if (!r.src.url || !r.tgt.url)
+		rc = rm_error_set(err, RM_EXIT_SOURCE, "out of memory");
+	else
+		rc = mirror(&r, out, err);
+	if (rc < 0)
+		out->result = RM_RESULT_FAILED;
+	rm_pack_free(r.pack);
+	free(r.haves);
+	rm_advert_free(&r.target_refs);
+	rm_source_info_free(&r.source_info);
+	rm_remote_free(&r.src);
+	rm_remote_free(&r.tgt);
+	return rc < 0 ? err->exit_code : rm_result_exit_code(out->result);
+}

@@ -1,0 +1,141 @@
+#include "receive_pack.h"
+
+#include <string.h>
+
+#include "buf.h"
+#include "log.h"
+#include "pktline.h"
+#include "version.h"
+
+#define COMMAND_LIMIT (64u * 1024)
+#define BAND_DATA 1
+#define BAND_PROGRESS 2
+#define BAND_ERROR 3
+
+int rm_target_read_refs(rm_remote *tgt, rm_advert *adv, rm_error *err)
+{
+	rm_http_req req = {.service = "git-receive-pack", .discovery = true};
+
+	if (rm_http_pkt_request(tgt, &req, rm_advert_on_pkt, adv, "ref advertisement", adv->error,
+				err) < 0)
+		return -1;
+	if (!rm_advert_complete(adv) || adv->version != 0)
+		return rm_error_set(err, RM_EXIT_TARGET,
+				    "target: bad ref advertisement from %s", tgt->url);
+	return 0;
+}
+
+/* The answer to a push: report-status, inside band 1 when side-band-64k is on; the hooks' and
+ * the server's messages on band 2; a fatal error on band 3. */
+typedef struct push_answer {
+	bool sideband;
+	rm_pkt_reader *report_reader; /* decodes the report-status pkt-lines carried by band 1 */
+	rm_report *report;
+	rm_error *err;
+} push_answer;
+
+static int on_band(push_answer *a, const char *data, size_t len)
+{
+	if (len == 0)
+		return 0; /* a keepalive */
+	switch ((unsigned char)data[0]) {
+	case BAND_DATA:
+		if (rm_pkt_reader_feed(a->report_reader, data + 1, len - 1) == 0)
+			return 0;
+		return rm_error_set(a->err, RM_EXIT_TARGET, "target: bad report-status: %s",
+				    *a->report->error ? a->report->error
+						      : rm_pkt_reader_error(a->report_reader));
+	case BAND_PROGRESS:
+		rm_log_remote("target", data + 1, len - 1);
+		return 0;
+	case BAND_ERROR:
+		return rm_error_set(a->err, RM_EXIT_TARGET, "target: server error: %.*s",
+				    (int)rm_pkt_chomp(data + 1, len - 1), data + 1);
+	default:
+		return rm_error_set(a->err, RM_EXIT_TARGET, "target: bad side-band channel %u",
+				    (unsigned char)data[0]);
+	}
+}
+
+static int on_answer_pkt(void *ctx, rm_pkt_type type, const char *data, size_t len)
+{
+	push_answer *a = ctx;
+
+	if (!a->sideband)
+		return rm_report_on_pkt(a->report, type, data, len);
+	return type == RM_PKT_DATA ? on_band(a, data, len) : 0;
+}
+
+static int build_command(rm_buf *body, const rm_advert *adv, const char *refname,
+			 const rm_oid *old, const rm_oid *new_value)
+{
+	const char *format;
+	int rc = rm_pkt_appendf(
+		body, "%s %s %s%creport-status%s agent=refmirror/%s%s\n", rm_oid_wire(old),
+		rm_oid_wire(new_value), refname, '\0',
+		rm_caps_has(adv->caps, "side-band-64k", NULL) ? " side-band-64k" : "", RM_VERSION,
+		rm_caps_has(adv->caps, "object-format", &format) ? " object-format=sha1" : "");
+	return rc | rm_pkt_flush(body);
+}
+
+static int check_capabilities(const rm_advert *adv, const rm_oid *new_value, rm_error *err)
+{
+	if (!rm_caps_has(adv->caps, "report-status", NULL))
+		return rm_error_set(err, RM_EXIT_TARGET,
+				    "target: server does not offer report-status, so a push could not "
+				    "be verified");
+	if (!rm_oid_is_set(new_value) && !rm_caps_has(adv->caps, "delete-refs", NULL))
+		return rm_error_set(err, RM_EXIT_TARGET, "target: server does not allow deleting refs");
+	return 0;
+}
+
+/* Turns the report into the run's verdict, with the server's own words. */
+static int judge_report(const rm_report *r, const char *refname, rm_error *err)
+{
+	if (!r->complete || !r->seen_unpack)
+		return rm_error_set_transient(err, RM_EXIT_TARGET,
+					      "target: the answer to the push was lost or cut short");
+	if (!r->unpack_ok)
+		return rm_error_set(err, RM_EXIT_TARGET, "target: could not store the pack: %s",
+				    r->unpack_error);
+	if (!r->ref_seen)
+		return rm_error_set(err, RM_EXIT_TARGET, "target: no verdict for %s", refname);
+	if (!r->ref_ok)
+		return rm_error_set(err, RM_EXIT_TARGET, "target: refused %s: %s", refname,
+				    r->ref_error);
+	return 0;
+}
+
+int rm_push(rm_remote *tgt, const rm_advert *adv, const char *refname, const rm_oid *old,
+	    const rm_oid *new_value, rm_pack *pack, rm_error *err)
+{
+	rm_http_req req = {.service = "git-receive-pack"};
+	push_answer answer = {.sideband = rm_caps_has(adv->caps, "side-band-64k", NULL), .err = err};
+	rm_report report;
+	rm_buf body;
+	int rc;
+
+	if (check_capabilities(adv, new_value, err) < 0)
+		return -1;
+	rm_report_init(&report, refname);
+	answer.report = &report;
+	rm_buf_init(&body, COMMAND_LIMIT);
+	answer.report_reader = rm_pkt_reader_new(rm_report_on_pkt, &report);
+	if (!answer.report_reader || build_command(&body, adv, refname, old, new_value) < 0) {
+		rc = rm_error_set(err, RM_EXIT_TARGET, "target: cannot build the push command");
+		goto out;
+	}
+	req.body = body.data;
+	req.body_len = body.len;
+	if (pack) {
+		req.spool = rm_pack_file(pack);
+		req.spool_len = rm_pack_size(pack);
+	}
+	rc = rm_http_pkt_request(tgt, &req, on_answer_pkt, &answer, "push answer", report.error, err);
+	if (rc == 0)
+		rc = judge_report(&report, refname, err);
+out:
+	rm_pkt_reader_free(answer.report_reader);
+	rm_buf_free(&body);
+	return rc;
+}
