@@ -1,0 +1,40 @@
+/* Arbitrary bytes as an info/refs body, and as an ls-refs answer. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "refs.h"
+
+static void parse(rm_pkt_cb cb, const uint8_t *data, size_t size)
+{
+	rm_advert a;
+	rm_pkt_reader *r;
+	int rc;
+
+	rm_advert_init(&a);
+	r = rm_pkt_reader_new(cb, &a);
+	if (!r)
+		abort();
+	rc = rm_pkt_reader_feed(r, (const char *)data, size);
+	if (rc == 0 && rm_advert_complete(&a)) {
+		/* What the callers rely on after a successful parse. */
+		if (!a.caps || (a.version != 0 && a.version != 2))
+			abort();
+		rm_caps_has(a.caps, "side-band-64k", NULL);
+		for (size_t i = 0; i < a.nrefs; i++)
+			if (rm_advert_find(&a, a.refs[i].name) == NULL ||
+			    !rm_oid_is_set(&a.refs[i].oid))
+				abort();
+	}
+	if (rc != 0 && !*a.error && !*rm_pkt_reader_error(r))
+		abort(); /* every failure says why */
+	rm_pkt_reader_free(r);
+	rm_advert_free(&a);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	parse(rm_advert_on_pkt, data, size);
+	parse(rm_lsrefs_on_pkt, data, size);
+	return 0;
+}
