@@ -14,8 +14,8 @@ void rm_log_clear_secrets(void);
 /* Prints one line: "refmirror: " + message. */
 void rm_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Prints one line of the server's own words, "  remote: ...", splitting `len` bytes at
- * newlines and carriage returns, dropping control characters. */
+/* Prints the server's own words as lines "  <side>: remote: ...", splitting `len` bytes at
+ * newlines and carriage returns, skipping empty lines, dropping control characters but tab. */
 void rm_log_remote(const char *side, const char *data, size_t len);
 
 /* Masks the registered secrets in `text` in place (the result is never longer). */

@@ -1,0 +1,65 @@
+/* Step outputs (SPEC 3), appended to the DRONE_OUTPUT file. */
+#include "outputs.h"
+
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+/* The local Docker runner reads "KEY value" lines from files named *.out; others "KEY=value". */
+static bool uses_space_format(const char *path)
+{
+	size_t len = strlen(path);
+
+	return len >= 4 && strcmp(path + len - 4, ".out") == 0;
+}
+
+/* Writes `value` with CR and LF turned into spaces, so that it stays on its line. */
+static void write_one_line(FILE *f, const char *value)
+{
+	for (const char *c = value; *c; c++)
+		fputc(*c == '\n' || *c == '\r' ? ' ' : *c, f);
+}
+
+int rm_outputs_write_pair(const char *path, const char *key, const char *value)
+{
+	FILE *f;
+	int failed;
+
+	if (!path)
+		return 0;
+	f = fopen(path, "a");
+	if (!f)
+		return -1;
+	fprintf(f, "%s%c", key, uses_space_format(path) ? ' ' : '=');
+	write_one_line(f, value ? value : "");
+	fputc('\n', f);
+	failed = ferror(f);
+	if (fclose(f) != 0 || failed)
+		return -1;
+	return 0;
+}
+
+int rm_outputs_write(const char *path, const rm_outputs *o)
+{
+	char pack_bytes[24];
+	const struct {
+		const char *key;
+		const char *value;
+		/* clang-format off */
+	} pairs[] = {
+		{"MIRROR_RESULT", rm_result_name(o->result)},
+		{"MIRROR_REFERENCE", o->reference},
+		{"MIRROR_SOURCE_SHA", o->source_sha.hex},
+		{"MIRROR_TARGET_SHA_BEFORE", o->target_sha_before.hex},
+		{"MIRROR_TARGET_SHA_AFTER", o->target_sha_after.hex},
+		{"MIRROR_PACK_BYTES", pack_bytes},
+	};
+	/* clang-format on */
+
+	snprintf(pack_bytes, sizeof(pack_bytes), "%" PRIu64, o->pack_bytes);
+	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++)
+		if (rm_outputs_write_pair(path, pairs[i].key, pairs[i].value) < 0)
+			return -1;
+	return 0;
+}

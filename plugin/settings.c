@@ -1,0 +1,447 @@
+/* Settings (SPEC 1): each one read under its snake_case and flattened spellings, then checked
+ * before any network traffic. Error messages name the setting and never quote a token or a URL
+ * (which may carry one). */
+#include "settings.h"
+
+#include <ctype.h>
+#include <curl/curl.h>
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "buf.h"
+
+#define CA_CERT_MAX (4u << 20)
+#define PAYLOAD_MAX (25u << 20)
+#define PEM_CERTIFICATE "-----BEGIN CERTIFICATE-----"
+
+/* Parses a setting's non-empty value into `field`, the rm_settings member it fills. The list of
+ * settings is settings_table, below the parsers. */
+typedef int (*setting_parser)(void *field, const char *name, const char *value, rm_error *err);
+
+typedef struct setting {
+	const char *name; /* as SPEC 1 spells it in snake_case */
+	setting_parser parse;
+	size_t field; /* offset of the member in rm_settings */
+	bool required;
+} setting;
+
+/* Replaces *to with a copy of `value`. */
+static int copy_value(char **to, const char *name, const char *value, rm_error *err)
+{
+	char *copy = strdup(value);
+
+	if (!copy)
+		return rm_error_set(err, RM_EXIT_USAGE, "%s: out of memory", name);
+	free(*to);
+	*to = copy;
+	return 0;
+}
+
+/* --- URLs and credentials --- */
+
+/* Takes a URL-decoded user or password out of the URL into *to (left alone when the URL has
+ * none or an empty one). */
+static int take_credential(CURLU *u, CURLUPart part, char **to, const char *name, rm_error *err)
+{
+	char *text = NULL;
+	CURLUcode uc = curl_url_get(u, part, &text, CURLU_URLDECODE);
+	int rc = 0;
+
+	if (uc == CURLUE_NO_USER || uc == CURLUE_NO_PASSWORD)
+		return 0;
+	if (uc != CURLUE_OK)
+		rc = rm_error_set(err, RM_EXIT_USAGE, "%s: bad credentials in the URL", name);
+	else if (*text)
+		rc = copy_value(to, name, text, err);
+	curl_free(text);
+	return rc;
+}
+
+/* The URL without what the endpoint must not keep: credentials, query, fragment. */
+static int strip_url(CURLU *u, const char *name, rm_error *err)
+{
+	static const CURLUPart parts[] = {CURLUPART_USER, CURLUPART_PASSWORD, CURLUPART_OPTIONS,
+					  CURLUPART_QUERY, CURLUPART_FRAGMENT};
+
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+		if (curl_url_set(u, parts[i], NULL, 0) != CURLUE_OK)
+			return rm_error_set(err, RM_EXIT_USAGE, "%s: cannot parse the URL", name);
+	return 0;
+}
+
+static int check_scheme(CURLU *u, const char *name, rm_error *err)
+{
+	char *scheme = NULL;
+	int ok = curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+		 (strcmp(scheme, "https") == 0 || strcmp(scheme, "http") == 0);
+
+	curl_free(scheme);
+	if (!ok)
+		return rm_error_set(err, RM_EXIT_USAGE, "%s: the scheme must be https or http",
+				    name);
+	return 0;
+}
+
+/* Stores the URL's text once stripped, without trailing slashes (paths get appended to it). */
+static int store_url(CURLU *u, char **to, const char *name, rm_error *err)
+{
+	char *text = NULL;
+	int rc;
+
+	if (curl_url_get(u, CURLUPART_URL, &text, 0) != CURLUE_OK)
+		return rm_error_set(err, RM_EXIT_USAGE, "%s: cannot parse the URL", name);
+	for (size_t len = strlen(text); len > 0 && text[len - 1] == '/'; len--)
+		text[len - 1] = '\0';
+	rc = copy_value(to, name, text, err);
+	curl_free(text);
+	return rc;
+}
+
+static int split_url(CURLU *u, rm_endpoint *e, const char *name, const char *value, rm_error *err)
+{
+	/* Any scheme parses, so that a wrong one gets its own message. */
+	CURLUcode uc = curl_url_set(u, CURLUPART_URL, value, CURLU_NON_SUPPORT_SCHEME);
+
+	if (uc != CURLUE_OK)
+		return rm_error_set(err, RM_EXIT_USAGE, "%s: not an https:// or http:// URL (%s)",
+				    name, curl_url_strerror(uc));
+	if (check_scheme(u, name, err) < 0 ||
+	    take_credential(u, CURLUPART_USER, &e->username, name, err) < 0 ||
+	    take_credential(u, CURLUPART_PASSWORD, &e->token, name, err) < 0 ||
+	    strip_url(u, name, err) < 0)
+		return -1;
+	return store_url(u, &e->url, name, err);
+}
+
+static int parse_url(void *field, const char *name, const char *value, rm_error *err)
+{
+	CURLU *u = curl_url();
+	int rc;
+
+	if (!u)
+		return rm_error_set(err, RM_EXIT_USAGE, "%s: out of memory", name);
+	rc = split_url(u, field, name, value, err);
+	curl_url_cleanup(u);
+	return rc;
+}
+
+/* The setting wins over a user name written in the URL. */
+static int parse_username(void *field, const char *name, const char *value, rm_error *err)
+{
+	rm_endpoint *e = field;
+
+	return copy_value(&e->username, name, value, err);
+}
+
+/* A token given both in the URL and as a setting must be the same token. */
+static int parse_token(void *field, const char *name, const char *value, rm_error *err)
+{
+	rm_endpoint *e = field;
+
+	if (e->token && strcmp(e->token, value) != 0)
+		return rm_error_set(err, RM_EXIT_USAGE,
+				    "%s: differs from the password written in the URL", name);
+	return copy_value(&e->token, name, value, err);
+}
+
+/* --- Ref names --- */
+
+/* refs/<kind>/<name>: at least two components after "refs/". */
+static bool is_full_ref_name(const char *name)
+{
+	const char *slash;
+
+	if (strncmp(name, "refs/", 5) != 0)
+		return false;
+	slash = strchr(name + 5, '/');
+	return slash && slash > name + 5 && slash[1] != '\0';
+}
+
+static bool is_valid_component(const char *c, size_t len)
+{
+	return len > 0 && c[0] != '.' && !(len >= 5 && memcmp(c + len - 5, ".lock", 5) == 0);
+}
+
+/* The rules of git check-ref-format. */
+static bool follows_ref_format(const char *name)
+{
+	size_t len = strlen(name);
+
+	if (len == 0 || strcmp(name, "@") == 0 || strstr(name, "..") || strstr(name, "@{") ||
+	    name[len - 1] == '.')
+		return false;
+	for (const char *c = name; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f || strchr(" ~^:?*[\\", *c))
+			return false;
+	for (const char *c = name;; c++) {
+		size_t n = strcspn(c, "/");
+
+		if (!is_valid_component(c, n))
+			return false;
+		c += n;
+		if (!*c)
+			return true;
+	}
+}
+
+bool rm_ref_name_is_valid(const char *name)
+{
+	return is_full_ref_name(name) && follows_ref_format(name);
+}
+
+bool rm_ref_is_tag(const char *name)
+{
+	return strncmp(name, "refs/tags/", 10) == 0;
+}
+
+static int parse_reference(void *field, const char *name, const char *value, rm_error *err)
+{
+	if (!is_full_ref_name(value))
+		return rm_error_set(err, RM_EXIT_USAGE,
+				    "%s: not a full ref name; use refs/heads/<name> or "
+				    "refs/tags/<name>",
+				    name);
+	if (!follows_ref_format(value))
+		return rm_error_set(err, RM_EXIT_USAGE,
+				    "%s: not a valid git ref name (see git check-ref-format)",
+				    name);
+	return copy_value(field, name, value, err);
+}
+
+/* --- Plain values --- */
+
+/* "null" is what a Harness expression gives for a missing payload field. */
+static int parse_old_sha(void *field, const char *name, const char *value, rm_error *err)
+{
+	if (strcmp(value, "null") == 0)
+		return 0;
+	if (rm_oid_parse(field, value, strlen(value)) < 0)
+		return rm_error_set(err, RM_EXIT_USAGE,
+				    "%s: must be 40 hex digits (or empty or null when not known)",
+				    name);
+	return 0;
+}
+
+static int parse_bool(void *field, const char *name, const char *value, rm_error *err)
+{
+	bool *b = field;
+
+	if (strcasecmp(value, "true") == 0)
+		*b = true;
+	else if (strcasecmp(value, "false") == 0)
+		*b = false;
+	else
+		return rm_error_set(err, RM_EXIT_USAGE, "%s: must be true or false", name);
+	return 0;
+}
+
+/* A whole number in decimal digits, from min to max. */
+static int parse_number(long *n, long min, long max, const char *name, const char *value,
+			rm_error *err)
+{
+	char *end;
+
+	errno = 0;
+	*n = strtol(value, &end, 10);
+	if (!isdigit((unsigned char)value[0]) || *end || errno || *n < min || *n > max)
+		return rm_error_set(err, RM_EXIT_USAGE,
+				    "%s: must be a whole number from %ld to %ld", name, min, max);
+	return 0;
+}
+
+static int parse_timeout(void *field, const char *name, const char *value, rm_error *err)
+{
+	return parse_number(field, 1, 86400, name, value, err);
+}
+
+static int parse_retries(void *field, const char *name, const char *value, rm_error *err)
+{
+	long n;
+
+	if (parse_number(&n, 0, 20, name, value, err) < 0)
+		return -1;
+	*(int *)field = (int)n;
+	return 0;
+}
+
+static int parse_payload(void *field, const char *name, const char *value, rm_error *err)
+{
+	if (strlen(value) > PAYLOAD_MAX)
+		return rm_error_set(err, RM_EXIT_USAGE, "%s: larger than 25 MiB", name);
+	return copy_value(field, name, value, err);
+}
+
+/* --- CA certificates --- */
+
+/* Reads a whole PEM file of at most CA_CERT_MAX bytes into *pem. */
+static int read_pem_file(char **pem, const char *name, const char *path, rm_error *err)
+{
+	FILE *f = fopen(path, "rb");
+	rm_buf b;
+	char chunk[65536];
+	size_t n;
+	int rc = 0;
+
+	if (!f)
+		return rm_error_set(err, RM_EXIT_USAGE, "%s: cannot read %.200s: %s", name, path,
+				    strerror(errno));
+	rm_buf_init(&b, CA_CERT_MAX);
+	rm_buf_append(&b, "", 0); /* an empty file is an empty string */
+	while (rc == 0 && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (rm_buf_append(&b, chunk, n) < 0)
+			rc = rm_error_set(err, RM_EXIT_USAGE, "%s: %.200s is larger than 4 MiB",
+					  name, path);
+	if (rc == 0 && ferror(f))
+		rc = rm_error_set(err, RM_EXIT_USAGE, "%s: cannot read %.200s: %s", name, path,
+				  strerror(errno));
+	if (rc == 0 && !b.data)
+		rc = rm_error_set(err, RM_EXIT_USAGE, "%s: out of memory", name);
+	if (rc == 0 && strlen(b.data) != b.len)
+		rc = rm_error_set(err, RM_EXIT_USAGE, "%s: %.200s is not PEM text", name, path);
+	fclose(f);
+	if (rc < 0) {
+		rm_buf_free(&b);
+		return -1;
+	}
+	*pem = b.data;
+	return 0;
+}
+
+/* The value is the PEM text itself, or the path of a file holding it. */
+static int parse_ca_cert(void *field, const char *name, const char *value, rm_error *err)
+{
+	char **pem = field;
+	int rc = strstr(value, "-----BEGIN") ? copy_value(pem, name, value, err)
+					     : read_pem_file(pem, name, value, err);
+
+	if (rc < 0)
+		return -1;
+	if (!strstr(*pem, PEM_CERTIFICATE))
+		return rm_error_set(err, RM_EXIT_USAGE, "%s: holds no %s", name, PEM_CERTIFICATE);
+	return 0;
+}
+
+/* --- Loading --- */
+
+/* Every setting. Order matters: a URL may carry a username and token, which the username
+ * setting then overrides and the token setting must agree with. */
+/* clang-format off */
+static const setting settings_table[] = {
+	{"source_url", parse_url, offsetof(rm_settings, source), true},
+	{"source_username", parse_username, offsetof(rm_settings, source), false},
+	{"source_token", parse_token, offsetof(rm_settings, source), false},
+	{"target_url", parse_url, offsetof(rm_settings, target), true},
+	{"target_username", parse_username, offsetof(rm_settings, target), false},
+	{"target_token", parse_token, offsetof(rm_settings, target), false},
+	{"reference", parse_reference, offsetof(rm_settings, reference), false},
+	{"reference_sha_old", parse_old_sha, offsetof(rm_settings, old_sha), false},
+	{"sync_delete", parse_bool, offsetof(rm_settings, sync_delete), false},
+	{"dry_run", parse_bool, offsetof(rm_settings, dry_run), false},
+	{"ca_cert", parse_ca_cert, offsetof(rm_settings, ca_cert), false},
+	{"payload", parse_payload, offsetof(rm_settings, payload), false},
+	{"timeout", parse_timeout, offsetof(rm_settings, timeout), false},
+	{"retries", parse_retries, offsetof(rm_settings, retries), false},
+};
+/* clang-format on */
+
+/* PLUGIN_ and the name upper-cased, with its underscores kept, or dropped when `flattened`. */
+static void variable_name(char *out, size_t size, const char *name, bool flattened)
+{
+	size_t n = (size_t)snprintf(out, size, "PLUGIN_");
+
+	for (; *name && n + 1 < size; name++)
+		if (*name != '_' || !flattened)
+			out[n++] = (char)toupper((unsigned char)*name);
+	out[n] = '\0';
+}
+
+static const char *non_empty(const char *value)
+{
+	return value && *value ? value : NULL;
+}
+
+/* The setting's value under either spelling, NULL when unset. */
+static int read_setting(const setting *def, rm_env_lookup lookup, const char **value, rm_error *err)
+{
+	char snake[64], flat[64];
+	const char *a, *b;
+
+	*value = NULL;
+	variable_name(snake, sizeof(snake), def->name, false);
+	variable_name(flat, sizeof(flat), def->name, true);
+	a = non_empty(lookup(snake));
+	b = non_empty(lookup(flat));
+	if (a && b && strcmp(a, b) != 0)
+		return rm_error_set(err, RM_EXIT_USAGE, "%s: %s and %s are both set, and differ",
+				    def->name, snake, flat);
+	*value = a ? a : b;
+	return 0;
+}
+
+static int read_settings(rm_settings *s, rm_env_lookup lookup, rm_error *err)
+{
+	for (size_t i = 0; i < sizeof(settings_table) / sizeof(settings_table[0]); i++) {
+		const setting *def = &settings_table[i];
+		const char *value;
+
+		if (read_setting(def, lookup, &value, err) < 0)
+			return -1;
+		if (!value && def->required)
+			return rm_error_set(err, RM_EXIT_USAGE, "%s: required", def->name);
+		/* The parser gets the member of *s that the table names. */
+		if (value && def->parse((char *)s + def->field, def->name, value, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int default_username(rm_endpoint *e, const char *name, rm_error *err)
+{
+	return e->username ? 0 : copy_value(&e->username, name, "git", err);
+}
+
+/* What depends on several settings. */
+static int complete_settings(rm_settings *s, rm_error *err)
+{
+	if (default_username(&s->source, "source_username", err) < 0 ||
+	    default_username(&s->target, "target_username", err) < 0)
+		return -1;
+	if (!s->target.token && !s->dry_run)
+		return rm_error_set(err, RM_EXIT_USAGE,
+				    "target_token: required to push (set target_token, or "
+				    "dry_run: true)");
+	return 0;
+}
+
+int rm_settings_load(rm_settings *s, rm_env_lookup lookup, rm_error *err)
+{
+	memset(s, 0, sizeof(*s));
+	s->timeout = 60;
+	s->retries = 3;
+	if (read_settings(s, lookup, err) < 0 || complete_settings(s, err) < 0) {
+		rm_settings_free(s);
+		return -1;
+	}
+	return 0;
+}
+
+static void free_endpoint(rm_endpoint *e)
+{
+	free(e->url);
+	free(e->username);
+	free(e->token);
+}
+
+void rm_settings_free(rm_settings *s)
+{
+	free_endpoint(&s->source);
+	free_endpoint(&s->target);
+	free(s->reference);
+	free(s->ca_cert);
+	free(s->payload);
+	memset(s, 0, sizeof(*s));
+}
