@@ -16,7 +16,7 @@ LIB_OBJS  := $(filter-out $(BUILD)/obj/main.o,$(OBJS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
-.PHONY: all deps test unit integration demo clean bench test-asan
+.PHONY: all deps test unit integration demo clean bench test-asan static test-static
 all: $(BUILD)/refmirror
 
 $(BUILD)/obj/%.o: plugin/%.c $(wildcard include/*.h) | $(BUILD)/obj
@@ -45,6 +45,14 @@ test: unit integration
 
 test-asan:
 	$(MAKE) SANITIZE=1 test
+
+# A fully static binary linked with musl against Debian's sources of its dependencies, built once
+# into .cache/ (keyed by the build script's content).
+static:
+	@scripts/build-static
+
+test-static: static
+	@REFMIRROR=$(abspath build/static/refmirror) tests/integration/run
 
 demo: deps $(BUILD)/refmirror
 	@REFMIRROR=$(abspath $(BUILD)/refmirror) scripts/demo
