@@ -200,6 +200,8 @@ int rm_mirror_ref(const rm_settings *s, const char *refname, const rm_oid *old, 
 		rc = mirror(&r, out, err);
 	if (rc < 0)
 		out->result = RM_RESULT_FAILED;
+	rm_log("transfer: %llu bytes received from the source, %llu bytes sent to the target",
+	       (unsigned long long)r.src.bytes_received, (unsigned long long)r.tgt.bytes_sent);
 	rm_pack_free(r.pack);
 	free(r.haves);
 	rm_advert_free(&r.target_refs);
