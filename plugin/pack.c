@@ -17,6 +17,7 @@ struct rm_pack {
 	unsigned char header[PACK_HEADER_LEN];
 	int fail_exit;
 	git_indexer *indexer;	/* NULL when not indexing */
+	git_indexer_progress progress; /* the indexer counts into it across calls */
 	char *index_dir;	/* the indexer's private folder, removed by rm_pack_free */
 	git_odb *odb;		/* the indexed pack, opened after rm_pack_finish */
 };
@@ -98,8 +99,6 @@ int rm_pack_open(rm_pack **out, bool index, int fail_exit, rm_error *err)
 
 int rm_pack_write(rm_pack *p, const void *data, size_t len, rm_error *err)
 {
-	git_indexer_progress stats;
-
 	if (p->size < PACK_HEADER_LEN) {
 		size_t n = PACK_HEADER_LEN - (size_t)p->size;
 		memcpy(p->header + p->size, data, n < len ? n : len);
@@ -107,7 +106,7 @@ int rm_pack_write(rm_pack *p, const void *data, size_t len, rm_error *err)
 	if (fwrite(data, 1, len, p->spool) != len)
 		return rm_error_set(err, p->fail_exit, "pack: cannot write the spool file (disk full?)");
 	p->size += len;
-	if (p->indexer && git_indexer_append(p->indexer, data, len, &stats) < 0)
+	if (p->indexer && git_indexer_append(p->indexer, data, len, &p->progress) < 0)
 		return libgit2_error(p, err, "bad pack data");
 	return 0;
 }
@@ -132,8 +131,6 @@ static int open_indexed_pack(rm_pack *p, rm_error *err)
 
 int rm_pack_finish(rm_pack *p, rm_error *err)
 {
-	git_indexer_progress stats;
-
 	if (p->size < PACK_HEADER_LEN + PACK_TRAILER_LEN || memcmp(p->header, "PACK", 4) != 0)
 		return rm_error_set(err, p->fail_exit, "pack: the source sent no valid pack (%llu bytes)",
 				    (unsigned long long)p->size);
@@ -141,7 +138,7 @@ int rm_pack_finish(rm_pack *p, rm_error *err)
 		return rm_error_set(err, p->fail_exit, "pack: cannot read back the spool file");
 	if (!p->indexer)
 		return 0;
-	if (git_indexer_commit(p->indexer, &stats) < 0)
+	if (git_indexer_commit(p->indexer, &p->progress) < 0)
 		return libgit2_error(p, err, "bad pack");
 	return open_indexed_pack(p, err);
 }
