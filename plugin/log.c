@@ -130,24 +130,49 @@ void rm_log(const char *fmt, ...)
 	free(text);
 }
 
-void rm_log_remote(const char *side, const char *data, size_t len)
+void rm_remote_log_init(rm_remote_log *l, const char *side)
 {
-	char prefix[64];
-	char *line = malloc(len + 1);
-	size_t n = 0;
+	memset(l, 0, sizeof(*l));
+	snprintf(l->prefix, sizeof(l->prefix), "  %s: remote: ", side);
+}
 
-	if (!line)
-		return;
-	snprintf(prefix, sizeof(prefix), "  %s: remote: ", side);
-	for (size_t i = 0; i <= len; i++) {
-		if (i == len || data[i] == '\n' || data[i] == '\r') {
-			line[n] = '\0';
-			if (n > 0)
-				print_line(prefix, line);
-			n = 0;
-		} else if (!is_unprintable(data[i])) {
-			line[n++] = data[i];
-		}
+/* The line so far is finished: printed unless empty. */
+static void end_line(rm_remote_log *l)
+{
+	l->line[l->len] = '\0';
+	if (l->len > 0)
+		print_line(l->prefix, l->line);
+	l->len = 0;
+}
+
+/* Decides the fate of a carriage return once the byte after it is known: "\r\n" ends a line;
+ * a lone "\r" is a progress meter redrawn in place, which a CI log does without. */
+static void settle_carriage_return(rm_remote_log *l, char next)
+{
+	l->after_cr = false;
+	if (next != '\n')
+		l->len = 0;
+}
+
+void rm_log_remote(rm_remote_log *l, const char *data, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		char c = data[i];
+
+		if (l->after_cr)
+			settle_carriage_return(l, c);
+		if (c == '\n')
+			end_line(l);
+		else if (c == '\r')
+			l->after_cr = true;
+		else if (!is_unprintable(c) && l->len < sizeof(l->line) - 1)
+			l->line[l->len++] = c;
 	}
-	free(line);
+}
+
+void rm_log_remote_end(rm_remote_log *l)
+{
+	if (l->after_cr)
+		settle_carriage_return(l, '\0');
+	end_line(l);
 }

@@ -113,33 +113,39 @@ static int read_both_sides(run *r, rm_error *err)
 	return 0;
 }
 
-/* After a push whose answer was lost, the target itself says whether it took the update. */
-static bool target_took_update(run *r, const rm_oid *new_value)
+/* Reads the target's value of the ref again, after a push that failed: *now is what it holds.
+ * Returns false when the target could not be read. */
+static bool read_target_again(run *r, rm_oid *now)
 {
 	rm_advert again;
 	rm_error ignored = {0};
-	bool took = false;
+	bool read;
 
 	rm_advert_init(&again);
-	if (rm_target_read_refs(&r->tgt, &again, &ignored) == 0) {
+	read = rm_target_read_refs(&r->tgt, &again, &ignored) == 0;
+	if (read) {
 		const rm_ref *t = rm_advert_find(&again, r->refname);
-		rm_oid now = {""};
+		now->hex[0] = '\0';
 		if (t)
-			now = t->oid;
-		took = rm_oid_equal(&now, new_value);
+			*now = t->oid;
 	}
 	rm_advert_free(&again);
-	return took;
+	return read;
 }
 
 static int push(run *r, const rm_decision *d, rm_oid *after, rm_error *err)
 {
-	rm_oid none = {""};
+	rm_oid none = {""}, now;
 	const rm_oid *new_value = d->action == RM_ACTION_DELETE ? &none : &r->in.source;
 	rm_pack *pack = d->action == RM_ACTION_DELETE ? NULL : r->pack;
 
 	if (rm_push(&r->tgt, &r->target_refs, r->refname, &r->in.target, new_value, pack, err) < 0) {
-		if (!err->transient || !target_took_update(r, new_value))
+		/* The outputs tell what the target holds now, whoever moved it; and a push whose
+		 * answer was lost may well have been applied. */
+		if (!read_target_again(r, &now))
+			return -1;
+		*after = now;
+		if (!err->transient || !rm_oid_equal(&now, new_value))
 			return -1;
 		rm_log("target: the push's answer was lost, but the target holds the new value");
 		rm_error_clear(err);

@@ -31,6 +31,7 @@ typedef struct push_answer {
 	bool sideband;
 	rm_pkt_reader *report_reader; /* decodes the report-status pkt-lines carried by band 1 */
 	rm_report *report;
+	rm_remote_log remote_log;
 	rm_error *err;
 } push_answer;
 
@@ -46,7 +47,7 @@ static int on_band(push_answer *a, const char *data, size_t len)
 				    *a->report->error ? a->report->error
 						      : rm_pkt_reader_error(a->report_reader));
 	case BAND_PROGRESS:
-		rm_log_remote("target", data + 1, len - 1);
+		rm_log_remote(&a->remote_log, data + 1, len - 1);
 		return 0;
 	case BAND_ERROR:
 		return rm_error_set(a->err, RM_EXIT_TARGET, "target: server error: %.*s",
@@ -118,6 +119,7 @@ int rm_push(rm_remote *tgt, const rm_advert *adv, const char *refname, const rm_
 	if (check_capabilities(adv, new_value, err) < 0)
 		return -1;
 	rm_report_init(&report, refname);
+	rm_remote_log_init(&answer.remote_log, "target");
 	answer.report = &report;
 	rm_buf_init(&body, COMMAND_LIMIT);
 	answer.report_reader = rm_pkt_reader_new(rm_report_on_pkt, &report);
@@ -132,6 +134,7 @@ int rm_push(rm_remote *tgt, const rm_advert *adv, const char *refname, const rm_
 		req.spool_len = rm_pack_size(pack);
 	}
 	rc = rm_http_pkt_request(tgt, &req, on_answer_pkt, &answer, "push answer", report.error, err);
+	rm_log_remote_end(&answer.remote_log);
 	if (rc == 0)
 		rc = judge_report(&report, refname, err);
 out:

@@ -141,25 +141,42 @@ static void test_remote_lines(void **state)
 				   "echo tok-123\n"
 				   "no newline at the end";
 
+	static const char expected[] = "  target: remote: line one\n"
+				       "  target: remote: line two\n"
+				       "  target: remote: progress 100%\n"
+				       "  target: remote: [31mred\tbellnul\n"
+				       "  target: remote: echo ***\n"
+				       "  target: remote: no newline at the end\n";
+	rm_remote_log l;
+
 	(void)state;
 	rm_log_add_secret("tok-123");
 	start_capture();
-	rm_log_remote("target", data, sizeof(data) - 1);
-	assert_string_equal(stop_capture(), "  target: remote: line one\n"
-					    "  target: remote: line two\n"
-					    "  target: remote: progress 50%\n"
-					    "  target: remote: progress 100%\n"
-					    "  target: remote: [31mred\tbellnul\n"
-					    "  target: remote: echo ***\n"
-					    "  target: remote: no newline at the end\n");
+	rm_remote_log_init(&l, "target");
+	rm_log_remote(&l, data, sizeof(data) - 1);
+	rm_log_remote_end(&l);
+	assert_string_equal(stop_capture(), expected);
+
+	/* Side-band packets end anywhere, even between "\r" and "\n". */
+	start_capture();
+	rm_remote_log_init(&l, "target");
+	for (size_t i = 0; i < sizeof(data) - 1; i++)
+		rm_log_remote(&l, data + i, 1);
+	rm_log_remote_end(&l);
+	assert_string_equal(stop_capture(), expected);
 }
 
 static void test_remote_nothing_printable(void **state)
 {
+	rm_remote_log l;
+
 	(void)state;
 	start_capture();
-	rm_log_remote("source", "\r\n\x01\n", 4);
-	rm_log_remote("source", "", 0);
+	rm_remote_log_init(&l, "source");
+	rm_log_remote(&l, "\r\n\x01\n", 4);
+	rm_log_remote(&l, "", 0);
+	rm_log_remote(&l, "progress 5%\r", 12);
+	rm_log_remote_end(&l);
 	assert_string_equal(stop_capture(), "");
 }
 
@@ -175,8 +192,12 @@ static void test_long_lines_are_cut_after_masking(void **state)
 	memset(data, 'x', sizeof(data));
 	memcpy(data + 2040, secret, strlen(secret));
 	snprintf(expected, sizeof(expected), "  source: remote: %.2040s***xxxxx\n", data);
+	rm_remote_log l;
+
 	start_capture();
-	rm_log_remote("source", data, sizeof(data));
+	rm_remote_log_init(&l, "source");
+	rm_log_remote(&l, data, sizeof(data));
+	rm_log_remote_end(&l);
 	assert_string_equal(stop_capture(), expected);
 }
 
