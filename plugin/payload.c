@@ -1,0 +1,400 @@
+#include "payload.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+static const rm_oid zeros = {"0000000000000000000000000000000000000000"};
+static const rm_oid absent;
+
+/* --- Reading the JSON tree: a missing key or a value of the wrong type reads as NULL. --- */
+
+static const cJSON *member(const cJSON *obj, const char *key)
+{
+	return cJSON_IsObject(obj) ? cJSON_GetObjectItemCaseSensitive(obj, key) : NULL;
+}
+
+static const char *string_member(const cJSON *obj, const char *key)
+{
+	const cJSON *item = member(obj, key);
+
+	return cJSON_IsString(item) ? item->valuestring : NULL;
+}
+
+static bool string_member_is(const cJSON *obj, const char *key, const char *value)
+{
+	const char *s = string_member(obj, key);
+
+	return s && strcmp(s, value) == 0;
+}
+
+static bool string_member_starts_with(const cJSON *obj, const char *key, const char *prefix)
+{
+	const char *s = string_member(obj, key);
+
+	return s && strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* --- Building the list of changes, shared by every provider. --- */
+
+/* A SHA field: missing or null = absent, else 40 hex digits. `field` names it in the error. */
+static int read_sha(rm_payload *p, rm_oid *out, const cJSON *item, const char *field, rm_error *err)
+{
+	*out = absent;
+	if (!item || cJSON_IsNull(item))
+		return 0;
+	if (cJSON_IsString(item) &&
+	    rm_oid_parse(out, item->valuestring, strlen(item->valuestring)) == 0)
+		return 0;
+	return rm_error_set(err, RM_EXIT_USAGE, "payload: %s: bad SHA in %s", p->provider, field);
+}
+
+/* The prefix that makes a short name of this type full, or NULL for an unknown type. */
+static const char *prefix_for_type(const char *type)
+{
+	if (type && strcmp(type, "branch") == 0)
+		return "refs/heads/";
+	if (type && strcmp(type, "tag") == 0)
+		return "refs/tags/";
+	return NULL;
+}
+
+/* Appends a change. A name starting with refs/ is kept; a short one is made full by its type
+ * ("branch" or "tag"; NULL where the provider sends full names only). */
+static int add_change(rm_payload *p, const char *name, const char *type, const rm_oid *old_sha,
+		      const rm_oid *new_sha, rm_error *err)
+{
+	const char *prefix = "";
+	rm_ref_change *grown;
+	char *ref;
+
+	if (!name || !*name)
+		return rm_error_set(err, RM_EXIT_USAGE, "payload: %s: a change has no ref name",
+				    p->provider);
+	if (strncmp(name, "refs/", 5) != 0 && !(prefix = prefix_for_type(type)))
+		return rm_error_set(err, RM_EXIT_USAGE,
+				    "payload: %s: a ref name is neither full (refs/...) nor of "
+				    "type branch or tag",
+				    p->provider);
+	if (p->nchanges == RM_PAYLOAD_MAX_CHANGES)
+		return rm_error_set(err, RM_EXIT_USAGE, "payload: %s: more than %d ref changes",
+				    p->provider, RM_PAYLOAD_MAX_CHANGES);
+
+	grown = realloc(p->changes, (p->nchanges + 1) * sizeof(*grown));
+	if (!grown)
+		return rm_error_set(err, RM_EXIT_USAGE, "payload: out of memory");
+	p->changes = grown;
+	ref = malloc(strlen(prefix) + strlen(name) + 1);
+	if (!ref)
+		return rm_error_set(err, RM_EXIT_USAGE, "payload: out of memory");
+	strcpy(ref, prefix);
+	strcat(ref, name);
+	p->changes[p->nchanges++] = (rm_ref_change){ref, *old_sha, *new_sha};
+	return 0;
+}
+
+/* The shape most providers share: a full ref name, and the old and new SHA as two fields of
+ * one object. */
+static int add_full_change(rm_payload *p, const char *name, const cJSON *obj, const char *old_field,
+			   const char *new_field, rm_error *err)
+{
+	rm_oid old_sha, new_sha;
+
+	if (read_sha(p, &old_sha, member(obj, old_field), old_field, err) ||
+	    read_sha(p, &new_sha, member(obj, new_field), new_field, err))
+		return -1;
+	return add_change(p, name, NULL, &old_sha, &new_sha, err);
+}
+
+typedef int (*extract_fn)(rm_payload *p, const cJSON *obj, rm_error *err);
+
+/* Runs `extract_one` on every element of a list of changes. */
+static int extract_each(rm_payload *p, const cJSON *list, extract_fn extract_one, rm_error *err)
+{
+	const cJSON *item;
+
+	cJSON_ArrayForEach(item, list)
+	{
+		if (extract_one(p, item, err))
+			return -1;
+	}
+	return 0;
+}
+
+/* --- One recogniser and one extractor per provider shape. --- */
+
+/* Harness Code: trigger branch_* or tag_* (pull request triggers carry a ref too). */
+static bool is_harness(const cJSON *body)
+{
+	return (string_member_starts_with(body, "trigger", "branch_") ||
+		string_member_starts_with(body, "trigger", "tag_")) &&
+	       cJSON_IsObject(member(body, "ref"));
+}
+
+static int extract_harness(rm_payload *p, const cJSON *body, rm_error *err)
+{
+	return add_full_change(p, string_member(member(body, "ref"), "name"), body, "old_sha",
+			       "sha", err);
+}
+
+/* GitLab's push hooks; its other hooks (merge requests, ...) have other object kinds. */
+static bool is_gitlab_push(const cJSON *body)
+{
+	return string_member_is(body, "object_kind", "push") ||
+	       string_member_is(body, "object_kind", "tag_push");
+}
+
+/* GitHub, Gitea, Forgejo and Gogs push events, and GitLab's: ref, before, after. */
+static bool is_push(const cJSON *body)
+{
+	return string_member(body, "ref") && member(body, "before") && member(body, "after");
+}
+
+static int extract_push(rm_payload *p, const cJSON *body, rm_error *err)
+{
+	return add_full_change(p, string_member(body, "ref"), body, "before", "after", err);
+}
+
+/* GitHub's push adds flags to Gitea's: `deleted` among them. */
+static bool is_github_push(const cJSON *body)
+{
+	return is_push(body) && cJSON_IsBool(member(body, "deleted"));
+}
+
+/* The deleted flag is GitHub's own word that the ref is gone: it wins over `after`. */
+static int extract_github_push(rm_payload *p, const cJSON *body, rm_error *err)
+{
+	if (extract_push(p, body, err))
+		return -1;
+	if (cJSON_IsTrue(member(body, "deleted")))
+		p->changes[p->nchanges - 1].new_sha = zeros;
+	return 0;
+}
+
+/* GitHub, Gitea, Forgejo and Gogs create and delete events: a short ref and its type. */
+static bool is_create_delete(const cJSON *body)
+{
+	return string_member(body, "ref") && string_member(body, "ref_type");
+}
+
+/* They name the ref but not reliably its values (only Gogs' create gives a sha, and create and
+ * delete bodies look alike), so both SHAs are absent: the source's state decides (SPEC 2). */
+static int extract_create_delete(rm_payload *p, const cJSON *body, rm_error *err)
+{
+	return add_change(p, string_member(body, "ref"), string_member(body, "ref_type"), &absent,
+			  &absent, err);
+}
+
+static bool is_bitbucket_cloud(const cJSON *body)
+{
+	return cJSON_IsArray(member(member(body, "push"), "changes"));
+}
+
+/* One side of a Bitbucket Cloud change. null is Bitbucket's word for "the ref did not exist"
+ * there, which git and the other providers write as zeros. */
+static int read_bitbucket_side(rm_payload *p, rm_oid *sha, const cJSON *side, const char *field,
+			       rm_error *err)
+{
+	if (cJSON_IsNull(side)) {
+		*sha = zeros;
+		return 0;
+	}
+	return read_sha(p, sha, member(member(side, "target"), "hash"), field, err);
+}
+
+/* old and new each hold a short name, its type and target.hash; either is null when the
+ * change created or deleted the ref. */
+static int extract_bitbucket_cloud_change(rm_payload *p, const cJSON *change, rm_error *err)
+{
+	const cJSON *old = member(change, "old"), *new = member(change, "new");
+	const cJSON *named = cJSON_IsObject(new) ? new : old;
+	rm_oid old_sha, new_sha;
+
+	if (read_bitbucket_side(p, &old_sha, old, "old.target.hash", err) ||
+	    read_bitbucket_side(p, &new_sha, new, "new.target.hash", err))
+		return -1;
+	return add_change(p, string_member(named, "name"), string_member(named, "type"), &old_sha,
+			  &new_sha, err);
+}
+
+static int extract_bitbucket_cloud(rm_payload *p, const cJSON *body, rm_error *err)
+{
+	return extract_each(p, member(member(body, "push"), "changes"),
+			    extract_bitbucket_cloud_change, err);
+}
+
+static bool is_bitbucket_dc(const cJSON *body)
+{
+	return cJSON_IsArray(member(body, "changes"));
+}
+
+/* refId, or ref.id as older versions send it alone. */
+static int extract_bitbucket_dc_change(rm_payload *p, const cJSON *change, rm_error *err)
+{
+	const char *name = string_member(change, "refId");
+
+	if (!name)
+		name = string_member(member(change, "ref"), "id");
+	return add_full_change(p, name, change, "fromHash", "toHash", err);
+}
+
+static int extract_bitbucket_dc(rm_payload *p, const cJSON *body, rm_error *err)
+{
+	return extract_each(p, member(body, "changes"), extract_bitbucket_dc_change, err);
+}
+
+static bool is_azure(const cJSON *body)
+{
+	return cJSON_IsArray(member(member(body, "resource"), "refUpdates"));
+}
+
+static int extract_azure_update(rm_payload *p, const cJSON *update, rm_error *err)
+{
+	return add_full_change(p, string_member(update, "name"), update, "oldObjectId",
+			       "newObjectId", err);
+}
+
+static int extract_azure(rm_payload *p, const cJSON *body, rm_error *err)
+{
+	return extract_each(p, member(member(body, "resource"), "refUpdates"), extract_azure_update,
+			    err);
+}
+
+typedef struct shape {
+	const char *provider;
+	bool (*matches)(const cJSON *body);
+	extract_fn extract;
+} shape;
+
+/* Tried in order; the first that matches reads the body. Shapes with keys of their own come
+ * before the generic push: GitLab's push has ref, before and after too, and GitHub's push is
+ * Gitea's plus flags. */
+/* clang-format off */
+static const shape shapes[] = {
+	{"Harness Code", is_harness, extract_harness},
+	{"GitLab", is_gitlab_push, extract_push},
+	{"Bitbucket Cloud", is_bitbucket_cloud, extract_bitbucket_cloud},
+	{"Bitbucket Data Center", is_bitbucket_dc, extract_bitbucket_dc},
+	{"Azure DevOps", is_azure, extract_azure},
+	{"GitHub/Gitea", is_create_delete, extract_create_delete},
+	{"GitHub", is_github_push, extract_github_push},
+	{"Gitea", is_push, extract_push},
+};
+/* clang-format on */
+
+static const shape *find_shape(const cJSON *body)
+{
+	for (size_t i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++)
+		if (shapes[i].matches(body))
+			return &shapes[i];
+	return NULL;
+}
+
+/* --- The raw text. --- */
+
+/* cJSON recurses once per level of nesting: deep bodies are refused before it sees them, by
+ * counting the brackets that open arrays and objects (outside strings). */
+static bool nested_too_deep(const char *body, size_t len)
+{
+	size_t depth = 0;
+	bool in_string = false;
+
+	for (size_t i = 0; i < len; i++) {
+		char c = body[i];
+
+		if (in_string) {
+			if (c == '\\')
+				i++; /* the escaped character can't end the string */
+			else if (c == '"')
+				in_string = false;
+		} else if (c == '"') {
+			in_string = true;
+		} else if (c == '[' || c == '{') {
+			if (++depth > RM_PAYLOAD_MAX_DEPTH)
+				return true;
+		} else if ((c == ']' || c == '}') && depth > 0) {
+			depth--;
+		}
+	}
+	return false;
+}
+
+/* The index of the first byte from i on that is not JSON white space, or len. */
+static size_t skip_space(const char *body, size_t i, size_t len)
+{
+	while (i < len && (body[i] == ' ' || body[i] == '\t' || body[i] == '\r' || body[i] == '\n'))
+		i++;
+	return i;
+}
+
+/* The whole body as one JSON value (text after the value is an error too), or NULL. */
+static cJSON *parse_json(const char *body, size_t len, rm_error *err)
+{
+	const char *end = body;
+	cJSON *json;
+	size_t rest;
+
+	if (skip_space(body, 0, len) == len) {
+		rm_error_set(err, RM_EXIT_USAGE, "payload: not JSON (empty)");
+		return NULL;
+	}
+	json = cJSON_ParseWithLengthOpts(body, len, &end, false);
+	if (!json) {
+		rm_error_set(err, RM_EXIT_USAGE, "payload: not JSON (syntax error at byte %zu)",
+			     (size_t)(end - body));
+		return NULL;
+	}
+	rest = skip_space(body, (size_t)(end - body), len);
+	if (rest != len) {
+		cJSON_Delete(json);
+		rm_error_set(err, RM_EXIT_USAGE,
+			     "payload: not JSON (text after the value at byte %zu)", rest);
+		return NULL;
+	}
+	return json;
+}
+
+int rm_payload_parse(rm_payload *out, const char *body, size_t len, rm_error *err)
+{
+	const shape *s;
+	cJSON *json;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (len > RM_PAYLOAD_MAX_BYTES)
+		return rm_error_set(err, RM_EXIT_USAGE, "payload: larger than %u MiB",
+				    RM_PAYLOAD_MAX_BYTES / (1024 * 1024));
+	if (nested_too_deep(body, len))
+		return rm_error_set(err, RM_EXIT_USAGE, "payload: nested deeper than %d levels",
+				    RM_PAYLOAD_MAX_DEPTH);
+	json = parse_json(body, len, err);
+	if (!json)
+		return -1;
+
+	s = find_shape(json);
+	if (!s) {
+		cJSON_Delete(json);
+		return rm_error_set(err, RM_EXIT_USAGE,
+				    "payload: not a push event of a known provider (expected "
+				    "Harness Code, GitHub, GitLab, Gitea/Forgejo/Gogs, Bitbucket "
+				    "Cloud, Bitbucket Data Center or Azure DevOps)");
+	}
+	out->provider = s->provider;
+	rc = s->extract(out, json, err);
+	if (rc == 0 && out->nchanges == 0)
+		rc = rm_error_set(err, RM_EXIT_USAGE, "payload: %s: no ref changes", s->provider);
+	cJSON_Delete(json);
+	if (rc)
+		rm_payload_free(out);
+	return rc;
+}
+
+void rm_payload_free(rm_payload *p)
+{
+	for (size_t i = 0; i < p->nchanges; i++)
+		free(p->changes[i].ref);
+	free(p->changes);
+	memset(p, 0, sizeof(*p));
+}
