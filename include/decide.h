@@ -54,6 +54,10 @@ rm_decision rm_decide(const rm_decision_input *in);
 /* The result's name in outputs and logs: "created", "fast_forward", ... "failed". */
 const char *rm_result_name(rm_result r);
 
+/* How bad a result is, to summarise a run over several refs: skipped < unchanged < created <
+ * fast_forward < deleted < forced < not_fast_forward < out_of_sync < failed. */
+int rm_result_severity(rm_result r);
+
 /* The exit code a result alone implies: 0, 2 or 3 (RM_RESULT_FAILED: 1, the caller knows
  * better which side failed). */
 int rm_result_exit_code(rm_result r);

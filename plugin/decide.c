@@ -103,3 +103,17 @@ int rm_result_exit_code(rm_result r)
 	}
 	return RM_EXIT_SOURCE;
 }
+
+int rm_result_severity(rm_result r)
+{
+	static const rm_result order[] = {
+		RM_RESULT_SKIPPED, RM_RESULT_UNCHANGED,	 RM_RESULT_CREATED,
+		RM_RESULT_FAST_FORWARD, RM_RESULT_DELETED, RM_RESULT_FORCED,
+		RM_RESULT_NOT_FAST_FORWARD, RM_RESULT_OUT_OF_SYNC, RM_RESULT_FAILED,
+	};
+
+	for (int i = 0; i < (int)(sizeof(order) / sizeof(order[0])); i++)
+		if (order[i] == r)
+			return i;
+	return (int)(sizeof(order) / sizeof(order[0]));
+}

@@ -1,6 +1,7 @@
-/* refmirror: mirrors one git ref from a source repository to a target repository.
+/* refmirror: mirrors git refs from a source repository to a target repository.
  * Settings come from PLUGIN_* variables (settings.h); this file only wires the modules. */
 #include <git2.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 
 #include "error.h"
 #include "http.h"
+#include "jobs.h"
 #include "log.h"
 #include "mirror.h"
 #include "outputs.h"
@@ -17,7 +19,7 @@
 
 static const char usage[] =
 	"usage: refmirror [--version]\n"
-	"Mirrors one git ref between two smart-HTTP servers. Settings come from environment\n"
+	"Mirrors git refs between two smart-HTTP servers. Settings come from environment\n"
 	"variables such as PLUGIN_SOURCE_URL, PLUGIN_TARGET_URL, PLUGIN_TARGET_TOKEN and\n"
 	"PLUGIN_REFERENCE (see the README); tokens are never taken from the command line.\n";
 
@@ -38,63 +40,91 @@ static void back_off(int attempt)
 }
 
 /* A retry starts over from reading both sides, so it is always safe (SPEC 6). */
-static int mirror_with_retries(const rm_settings *s, rm_outputs *out, rm_error *err)
+static void mirror_with_retries(const rm_settings *s, const rm_job *job, rm_outputs *out)
 {
-	for (int attempt = 0;; attempt++) {
-		int code;
+	rm_error err;
 
-		rm_error_clear(err);
-		code = rm_mirror_ref(s, s->reference, &s->old_sha, out, err);
-		if (code == 0 || !err->transient || attempt >= s->retries)
-			return code;
-		rm_log("error: %s", err->msg);
+	for (int attempt = 0;; attempt++) {
+		rm_error_clear(&err);
+		out->exit_code = rm_mirror_ref(s, job->ref, &job->old_sha, out, &err);
+		if (out->exit_code == 0 || !err.transient || attempt >= s->retries)
+			break;
+		rm_log("error: %s", err.msg);
 		back_off(attempt);
 	}
+	if (err.exit_code)
+		rm_log("error: %s", err.msg);
+	rm_log("result: %s: %s (exit %d)", job->ref, rm_result_name(out->result), out->exit_code);
 }
 
-static int finish(const rm_outputs *out, int code, const rm_error *err)
+static int mirror_all(const rm_settings *s, const rm_jobs *jobs)
 {
+	rm_outputs *runs = calloc(jobs->n, sizeof(*runs));
+	const char *path = getenv("DRONE_OUTPUT");
+	int code;
+
+	if (!runs) {
+		rm_log("error: out of memory");
+		return RM_EXIT_SOURCE;
+	}
+	for (size_t i = 0; i < jobs->n; i++)
+		mirror_with_retries(s, &jobs->jobs[i], &runs[i]);
+	code = runs[rm_outputs_most_severe(runs, jobs->n)].exit_code;
+	if (path && *path && rm_outputs_write_runs(path, runs, jobs->n) < 0)
+		rm_log("warning: cannot write the step outputs to %s", path);
+	if (jobs->n > 1)
+		rm_log("result: %s over %zu refs (exit %d)",
+		       rm_result_name(runs[rm_outputs_most_severe(runs, jobs->n)].result), jobs->n,
+		       code);
+	free(runs);
+	return code;
+}
+
+/* A run that stops before mirroring anything still reports, in outputs too. */
+static int fail_early(const rm_error *err)
+{
+	rm_outputs out = {.result = RM_RESULT_FAILED, .exit_code = err->exit_code};
 	const char *path = getenv("DRONE_OUTPUT");
 
-	if (err->exit_code)
-		rm_log("error: %s", err->msg);
-	if (path && *path && rm_outputs_write(path, out) < 0)
+	rm_log("error: %s", err->msg);
+	if (path && *path && rm_outputs_write_runs(path, &out, 1) < 0)
 		rm_log("warning: cannot write the step outputs to %s", path);
-	rm_log("result: %s (exit %d)", rm_result_name(out->result), code);
-	return code;
+	rm_log("result: failed (exit %d)", err->exit_code);
+	return err->exit_code;
 }
 
 int main(int argc, char **argv)
 {
 	rm_settings s;
+	rm_jobs jobs;
 	rm_error err = {0};
-	rm_outputs out = {.result = RM_RESULT_FAILED};
 	int code;
 
 	if (argc > 1) {
+		bool help = strcmp(argv[1], "--help") == 0;
 		if (strcmp(argv[1], "--version") == 0) {
 			printf("refmirror %s\n", RM_VERSION);
 			return 0;
 		}
-		fputs(usage, strcmp(argv[1], "--help") == 0 ? stdout : stderr);
-		return strcmp(argv[1], "--help") == 0 ? 0 : RM_EXIT_USAGE;
+		fputs(usage, help ? stdout : stderr);
+		return help ? 0 : RM_EXIT_USAGE;
 	}
 	srand((unsigned)time(NULL) ^ (unsigned)getpid());
 	if (rm_settings_load(&s, lookup, &err) < 0)
-		return finish(&out, RM_EXIT_USAGE, &err);
+		return fail_early(&err);
 	rm_log_add_secret(s.source.token);
 	rm_log_add_secret(s.target.token);
-	if (!s.reference) {
-		rm_error_set(&err, RM_EXIT_USAGE, "reference: required (a full ref name such as "
-						  "refs/heads/main)");
-		code = finish(&out, RM_EXIT_USAGE, &err);
+	if (rm_jobs_from_settings(&jobs, &s, &err) < 0) {
+		code = fail_early(&err);
 	} else if (git_libgit2_init() < 0 || rm_http_global_init() < 0) {
 		rm_error_set(&err, RM_EXIT_SOURCE, "cannot initialise libgit2 or libcurl");
-		code = finish(&out, RM_EXIT_SOURCE, &err);
+		code = fail_early(&err);
+		rm_jobs_free(&jobs);
 	} else {
-		rm_log("refmirror %s: %s from %s to %s%s", RM_VERSION, s.reference, s.source.url,
-		       s.target.url, s.dry_run ? " (dry run)" : "");
-		code = finish(&out, mirror_with_retries(&s, &out, &err), &err);
+		rm_log("refmirror %s: from %s to %s%s", RM_VERSION, s.source.url, s.target.url,
+		       s.dry_run ? " (dry run)" : "");
+		code = mirror_all(&s, &jobs);
+		rm_jobs_free(&jobs);
 		git_libgit2_shutdown();
 	}
 	rm_settings_free(&s);

@@ -2,9 +2,12 @@
 #include "outputs.h"
 
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "buf.h"
 
 /* The local Docker runner reads "KEY value" lines from files named *.out; others "KEY=value". */
 static bool uses_space_format(const char *path)
@@ -62,4 +65,39 @@ int rm_outputs_write(const char *path, const rm_outputs *o)
 		if (rm_outputs_write_pair(path, pairs[i].key, pairs[i].value) < 0)
 			return -1;
 	return 0;
+}
+
+size_t rm_outputs_most_severe(const rm_outputs *runs, size_t n)
+{
+	size_t worst = 0;
+
+	for (size_t i = 1; i < n; i++)
+		if (rm_result_severity(runs[i].result) > rm_result_severity(runs[worst].result))
+			worst = i;
+	return worst;
+}
+
+int rm_outputs_write_runs(const char *path, const rm_outputs *runs, size_t n)
+{
+	rm_outputs summary = runs[rm_outputs_most_severe(runs, n)];
+	rm_buf results;
+	int rc = 0;
+
+	if (!path)
+		return 0;
+	summary.pack_bytes = 0;
+	rm_buf_init(&results, SIZE_MAX);
+	for (size_t i = 0; i < n; i++) {
+		summary.pack_bytes += runs[i].pack_bytes;
+		if (runs[i].reference) /* none when the settings were bad */
+			rc |= rm_buf_printf(&results, "%s%s:%s", results.len ? "," : "",
+					    runs[i].reference, rm_result_name(runs[i].result));
+	}
+	if (rc == 0 && rm_outputs_write(path, &summary) == 0 &&
+	    rm_outputs_write_pair(path, "MIRROR_RESULTS", results.data) == 0)
+		rc = 0;
+	else
+		rc = -1;
+	rm_buf_free(&results);
+	return rc;
 }
