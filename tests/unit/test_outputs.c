@@ -160,6 +160,43 @@ static void test_unwritable_path_fails(void **state)
 	assert_int_equal(rm_outputs_write(path, &o), -1);
 }
 
+/* Several refs: the most severe run speaks for all, its pack bytes summed, each listed. */
+static void test_runs_summary(void **state)
+{
+	const char *path = path_in(*state, "outputs.env");
+	rm_outputs runs[3] = {created(), created(), created()};
+
+	runs[1].result = RM_RESULT_OUT_OF_SYNC;
+	runs[1].reference = "refs/tags/v1";
+	runs[1].target_sha_before = oid(T_HEX);
+	runs[1].target_sha_after = oid(T_HEX);
+	runs[1].pack_bytes = 0;
+	runs[2].result = RM_RESULT_FORCED;
+	runs[2].reference = "refs/heads/dev";
+	runs[2].pack_bytes = 6;
+	assert_int_equal(rm_outputs_most_severe(runs, 3), 1);
+	assert_int_equal(rm_outputs_write_runs(path, runs, 3), 0);
+	assert_string_equal(slurp(path), "MIRROR_RESULT=out_of_sync\n"
+					 "MIRROR_REFERENCE=refs/tags/v1\n"
+					 "MIRROR_SOURCE_SHA=" S_HEX "\n"
+					 "MIRROR_TARGET_SHA_BEFORE=" T_HEX "\n"
+					 "MIRROR_TARGET_SHA_AFTER=" T_HEX "\n"
+					 "MIRROR_PACK_BYTES=1240\n"
+					 "MIRROR_RESULTS=refs/heads/main:created,refs/tags/v1:out_of_sync,"
+					 "refs/heads/dev:forced\n");
+}
+
+/* A run that failed before it knew its ref lists none. */
+static void test_runs_without_reference(void **state)
+{
+	const char *path = path_in(*state, "outputs.env");
+	rm_outputs failed = {.result = RM_RESULT_FAILED};
+
+	assert_int_equal(rm_outputs_write_runs(path, &failed, 1), 0);
+	assert_non_null(strstr(slurp(path), "MIRROR_RESULT=failed\n"));
+	assert_non_null(strstr(slurp(path), "MIRROR_RESULTS=\n"));
+}
+
 #define IN_TEMP_DIR(test) cmocka_unit_test_setup_teardown(test, make_dir, remove_dir)
 
 int main(void)
@@ -172,6 +209,8 @@ int main(void)
 		IN_TEMP_DIR(test_newlines_become_spaces),
 		IN_TEMP_DIR(test_null_path_writes_nothing),
 		IN_TEMP_DIR(test_unwritable_path_fails),
+		IN_TEMP_DIR(test_runs_summary),
+		IN_TEMP_DIR(test_runs_without_reference),
 	};
 	/* clang-format on */
 
