@@ -16,7 +16,7 @@ LIB_OBJS  := $(filter-out $(BUILD)/obj/main.o,$(OBJS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
-.PHONY: all deps test unit integration demo clean bench test-asan static test-static
+.PHONY: all deps test unit integration test-yaml demo clean bench test-asan static test-static
 all: $(BUILD)/refmirror
 
 $(BUILD)/obj/%.o: plugin/%.c $(wildcard include/*.h) | $(BUILD)/obj
@@ -41,7 +41,11 @@ unit: deps $(UNIT_BINS)
 integration: deps $(BUILD)/refmirror
 	@REFMIRROR=$(abspath $(BUILD)/refmirror) tests/integration/run
 
-test: unit integration
+# The Harness examples: valid, using only settings the binary reads, and each replayed as a dry run.
+test-yaml: deps $(BUILD)/refmirror
+	@REFMIRROR=$(abspath $(BUILD)/refmirror) tests/yaml/run
+
+test: unit integration test-yaml
 
 test-asan:
 	$(MAKE) SANITIZE=1 test

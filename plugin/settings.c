@@ -270,6 +270,9 @@ static int parse_retries(void *field, const char *name, const char *value, rm_er
 
 static int parse_payload(void *field, const char *name, const char *value, rm_error *err)
 {
+	/* An empty optional input in a Harness expression renders as "null": no body. */
+	if (strcmp(value, "null") == 0)
+		return 0;
 	if (strlen(value) > PAYLOAD_MAX)
 		return rm_error_set(err, RM_EXIT_USAGE, "%s: larger than 25 MiB", name);
 	return copy_value(field, name, value, err);

@@ -516,11 +516,24 @@ static void test_payload_size(void **state)
 	free(payload);
 }
 
+/* Harness renders an empty optional input as "null": no payload, like no old SHA. */
+static void test_payload_null_is_unset(void **state)
+{
+	var vars[MAX_VARS] = {{"PLUGIN_PAYLOAD", "null"}};
+	rm_settings s;
+
+	(void)state;
+	load_ok(vars, &s);
+	assert_null(s.payload);
+	rm_settings_free(&s);
+}
+
 int main(void)
 {
 	/* clang-format off */
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_payload_null_is_unset),
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_old_sha_not_given_or_zeros),
 		cmocka_unit_test(test_dry_run_needs_no_target_token),
