@@ -67,8 +67,12 @@ static int mirror_all(const rm_settings *s, const rm_jobs *jobs)
 		rm_log("error: out of memory");
 		return RM_EXIT_SOURCE;
 	}
-	for (size_t i = 0; i < jobs->n; i++)
+	for (size_t i = 0; i < jobs->n; i++) {
+		rm_log("mirroring %s%s%s", jobs->jobs[i].ref,
+		       rm_oid_is_set(&jobs->jobs[i].old_sha) ? ", old SHA " : "",
+		       jobs->jobs[i].old_sha.hex);
 		mirror_with_retries(s, &jobs->jobs[i], &runs[i]);
+	}
 	code = runs[rm_outputs_most_severe(runs, jobs->n)].exit_code;
 	if (path && *path && rm_outputs_write_runs(path, runs, jobs->n) < 0)
 		rm_log("warning: cannot write the step outputs to %s", path);

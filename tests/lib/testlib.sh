@@ -1,0 +1,360 @@
+# shellcheck shell=bash
+# Helpers for refmirror's integration tests. Source tests/lib/server.sh first.
+#
+# Test registration (in the runner's shell):
+#   t NAME FUNC [ARGS...]   runs FUNC in a subshell when NAME matches the run's pattern; prints
+#                           "ok - NAME" or "not ok - NAME: reason" (and the logs on failure)
+# Inside a test:
+#   fail MSG                records a failure (the test goes on; the first reasons are reported)
+#   make_world (runner)     the commit graph A <- B <- D, A <- C, annotated tags v1 on each
+#   obj KIND LETTER         the object a state letter names for KIND (branch|tag: the commit,
+#                           atag: the annotated tag object); '-' prints nothing
+#   ref_for KIND            refs/heads/feature/x (not HEAD's branch, which a server refuses to
+#                           delete), or refs/tags/v1 for tag and atag
+#   seed_repo NAME KIND STATE [REF]
+#                           a fresh bare repo NAME holding only REF=STATE (pushed from the world,
+#                           so it has exactly the objects that state needs)
+#   seed_ref NAME REF SHA   pushes one more ref into NAME
+#   rname SUFFIX            a repo name unique to this test
+#   ref_value NAME REF      the ref's value in NAME (git rev-parse, unpeeled), empty if absent
+#   run_mirror SRC TGT REF [VAR=VALUE...]
+#                           runs $REFMIRROR with PLUGIN_SOURCE_URL/PLUGIN_TARGET_URL (a repo name
+#                           under $MIRROR_BASE, default $HTTP_BASE, or a full URL; "" = not set),
+#                           PLUGIN_REFERENCE (REF, "" = not set), both tokens, DRONE_OUTPUT, then the
+#                           given variables (later ones win; VAR= sets it empty; -VAR unsets it, e.g.
+#                           -DRONE_OUTPUT). Sets M_EXIT, M_LOG, M_OUT. $M_OUT_NAME names the outputs
+#                           file (in the test's directory). Checks that it leaves no files behind in its
+#                           working directory or TMPDIR.
+#   run_mirror_raw VAR=VALUE...   the same with only the given variables (plus DRONE_OUTPUT, TMPDIR)
+#   output KEY              a key's value in the last run's outputs file (last line wins)
+#   assert_eq WANT GOT WHAT, assert_exit CODE, assert_result RESULT, assert_output KEY VALUE,
+#   assert_log REGEX WHAT, assert_no_log REGEX WHAT,
+#   assert_target_ref NAME REF SHA   the ref's value (empty = absent)
+#   assert_refs NAME "SHA REF" ...   the repo holds exactly these refs
+#   assert_fsck NAME        git fsck --strict is clean
+#   assert_tag_object NAME REF       the ref points to an annotated tag object
+#   register_token TOKEN    a string that must appear in no log or output of the binary
+
+RM_ZERO=0000000000000000000000000000000000000000
+
+# A hermetic environment for git and the binary.
+testlib_init() {
+	local v
+	for v in $(compgen -e); do
+		case $v in
+		PLUGIN_* | DRONE_* | GIT_* | CI_*) unset "$v" ;;
+		esac
+	done
+	unset CURL_CA_BUNDLE
+	mkdir -p "$RUN_DIR/home" "$RUN_DIR/t"
+	export HOME=$RUN_DIR/home
+	export GIT_CONFIG_NOSYSTEM=1 GIT_TERMINAL_PROMPT=0 GIT_ASKPASS=/bin/false SSH_ASKPASS=
+	export GIT_AUTHOR_NAME="Refmirror Test" GIT_AUTHOR_EMAIL=test@refmirror.invalid
+	export GIT_COMMITTER_NAME="Refmirror Test" GIT_COMMITTER_EMAIL=test@refmirror.invalid
+	export GIT_HTTP_LOW_SPEED_LIMIT=1 GIT_HTTP_LOW_SPEED_TIME=30
+	git config --global init.defaultBranch main
+	git config --global advice.detachedHead false
+	T_PASS=0 T_FAIL=0 T_NUM=0
+	: >"$RUN_DIR/tokens"
+}
+
+# ---- the world ------------------------------------------------------------------------------
+
+declare -A W_COMMIT=() W_ATAG=()
+
+_world_commit() { # LETTER PARENT-LETTER|-  (files change, so every commit has its own objects)
+	local letter=$1 parent=$2 w=$RUN_DIR/world i date
+	if [ "$parent" = - ]; then
+		git -C "$w" checkout -q --orphan tmp-$letter
+	else
+		git -C "$w" checkout -q --detach "${W_COMMIT[$parent]}"
+	fi
+	mkdir -p "$w/dir-$letter"
+	for ((i = 0; i < 20; i++)); do
+		printf 'commit %s line %d: the quick brown fox jumps over the lazy dog %d\n' "$letter" "$i" "$((i * 7919))"
+	done >"$w/dir-$letter/file.txt"
+	printf 'state %s\n' "$letter" >"$w/STATE"
+	# Incompressible but reproducible content, so that the world's SHAs are the same every run.
+	head -c 3000 /dev/zero | openssl enc -aes-128-ctr -nosalt -K 000102030405060708090a0b0c0d0e0f \
+		-iv "$(printf '%032x' "'$letter")" | base64 >"$w/dir-$letter/noise.txt"
+	git -C "$w" add -A
+	date="2024-01-0$((${#W_COMMIT[@]} + 1))T12:00:00Z"
+	GIT_AUTHOR_DATE=$date GIT_COMMITTER_DATE=$date git -C "$w" commit -q -m "commit $letter"
+	W_COMMIT[$letter]=$(git -C "$w" rev-parse HEAD)
+	git -C "$w" update-ref "refs/world/commit/$letter" HEAD
+	GIT_COMMITTER_DATE=$date git -C "$w" tag -a -m "v1 at $letter" v1 HEAD
+	W_ATAG[$letter]=$(git -C "$w" rev-parse refs/tags/v1)
+	git -C "$w" update-ref "refs/world/atag/$letter" refs/tags/v1
+	git -C "$w" tag -d v1 >/dev/null
+}
+
+make_world() {
+	local w=$RUN_DIR/world
+	git init -q "$w" || return 1
+	_world_commit A -
+	_world_commit B A
+	_world_commit D B
+	_world_commit C A
+	git -C "$w" checkout -q --detach "${W_COMMIT[D]}"
+}
+
+obj() { # KIND LETTER
+	case $2 in
+	- | '') return 0 ;;
+	esac
+	case $1 in
+	atag) printf '%s\n' "${W_ATAG[$2]:?unknown state $2}" ;;
+	*) printf '%s\n' "${W_COMMIT[$2]:?unknown state $2}" ;;
+	esac
+}
+
+ref_for() {
+	case $1 in
+	branch) echo refs/heads/feature/x ;;
+	tag | atag) echo refs/tags/v1 ;;
+	*) echo "unknown kind $1" >&2; return 1 ;;
+	esac
+}
+
+rname() { printf '%s-%s\n' "$TEST_ID" "$1"; }
+
+seed_ref() { # NAME REF SHA
+	git -C "$RUN_DIR/world" push -q "$(repo_path "$1")" "$3:$2" 2>&1 || { fail "seeding $1 $2=$3 failed"; return 1; }
+}
+
+seed_repo() { # NAME KIND STATE [REF]
+	local ref=${4:-$(ref_for "$2")}
+	repo_create "$1" >/dev/null || { fail "cannot create repo $1"; return 1; }
+	[ "$3" = - ] && return 0
+	seed_ref "$1" "$ref" "$(obj "$2" "$3")"
+}
+
+ref_value() { git -C "$(repo_path "$1")" rev-parse -q --verify "$2" 2>/dev/null; }
+
+# ---- tests ------------------------------------------------------------------------------------
+
+fail() {
+	printf '%s\n' "$*" >>"$TEST_DIR/fail"
+	printf 'FAIL: %s\n' "$*" >&2
+	return 1
+}
+
+register_token() { printf '%s\n' "$1" >>"$RUN_DIR/tokens"; }
+
+_mask() { # masks the registered tokens in stdin
+	local tok args=()
+	while IFS= read -r tok; do
+		[ -n "$tok" ] && args+=(-e "s|$tok|***|g")
+	done <"$RUN_DIR/tokens"
+	if [ ${#args[@]} -gt 0 ]; then sed "${args[@]}"; else cat; fi
+}
+
+t() { # NAME FUNC [ARGS...]
+	local name=$1 dir rc reason f
+	shift
+	if [ -n "${RM_PATTERN:-}" ] && ! [[ $name =~ $RM_PATTERN ]]; then
+		return 0
+	fi
+	T_NUM=$((T_NUM + 1))
+	dir=$RUN_DIR/t/$(printf '%03d' "$T_NUM")
+	mkdir -p "$dir"
+	printf '%s\n' "$name" >"$dir/name"
+	(
+		TEST_DIR=$dir
+		TEST_ID=t$(printf '%03d' "$T_NUM")
+		TEST_NAME=$name
+		MIRROR_N=0
+		"$@"
+		: >"$dir/completed" # the status of the test function is not a verdict, fail is
+	) >"$dir/harness.log" 2>&1 </dev/null
+	rc=$?
+	if [ ! -e "$dir/completed" ]; then
+		printf 'the test stopped early (exit %d): %s\n' "$rc" "$(tail -n 1 "$dir/harness.log")" >>"$dir/fail"
+	fi
+	if [ -s "$dir/fail" ]; then
+		T_FAIL=$((T_FAIL + 1))
+		reason=$(head -n 3 "$dir/fail" | paste -sd ';' - | sed 's/;/; /g')
+		printf 'not ok - %s: %s\n' "$name" "$reason" | _mask
+		for f in "$dir"/mirror.*.log; do
+			[ -f "$f" ] || continue
+			printf '#   --- %s (exit %s)\n' "${f##*/}" "$(cat "${f%.log}.exit" 2>/dev/null)"
+			sed 's/^/#   /' "$f" | head -n 60 | _mask
+		done
+		if [ -s "$dir/harness.log" ]; then
+			printf '#   --- harness\n'
+			sed 's/^/#   /' "$dir/harness.log" | tail -n 20 | _mask
+		fi
+	else
+		T_PASS=$((T_PASS + 1))
+		printf 'ok - %s\n' "$name"
+	fi
+}
+
+# ---- running the binary -----------------------------------------------------------------------
+
+url_of() { # NAME|URL
+	case $1 in
+	*://*) printf '%s\n' "$1" ;;
+	*) printf '%s/%s.git\n' "${MIRROR_BASE:-$HTTP_BASE}" "$1" ;;
+	esac
+}
+
+run_mirror_raw() {
+	local tmp cwd left a n u vars=() unsets=() envargs=()
+	MIRROR_N=$((MIRROR_N + 1))
+	M_LOG=$TEST_DIR/mirror.$MIRROR_N.log
+	M_OUT=$TEST_DIR/${M_OUT_NAME:-outputs.$MIRROR_N.env}
+	tmp=$TEST_DIR/tmp.$MIRROR_N
+	cwd=$TEST_DIR/cwd.$MIRROR_N
+	mkdir -p "$tmp" "$cwd"
+	if [ ! -x "${REFMIRROR:-}" ]; then
+		fail "the binary REFMIRROR=${REFMIRROR:-} is missing or not executable"
+		M_EXIT=127
+		return 1
+	fi
+	# -NAME arguments unset NAME (and drop any NAME=... given before or after).
+	for a in "$@"; do
+		[[ $a == -* ]] && unsets+=("${a#-}")
+	done
+	for a in DRONE_OUTPUT="$M_OUT" TMPDIR="$tmp" "$@"; do
+		[[ $a == -* ]] && continue
+		n=${a%%=*}
+		for u in "${unsets[@]}"; do
+			[ "$n" = "$u" ] && continue 2
+		done
+		vars+=("$a")
+	done
+	for u in "${unsets[@]}"; do envargs+=(-u "$u"); done
+	(cd "$cwd" && exec timeout -k 5 120 env "${envargs[@]}" "${vars[@]}" "$REFMIRROR") \
+		</dev/null >"$M_LOG" 2>&1
+	M_EXIT=$?
+	printf '%s\n' "$M_EXIT" >"$TEST_DIR/mirror.$MIRROR_N.exit"
+	[ "$M_EXIT" -ne 124 ] || fail "the binary did not finish within 120 s"
+	left=$(cd "$tmp" && ls -A)$(cd "$cwd" && ls -A)
+	[ -z "$left" ] || fail "the binary left files behind: $left"
+	rmdir "$tmp" "$cwd" 2>/dev/null
+	return 0
+}
+
+run_mirror() { # SRC TGT REF [VAR=VALUE...]
+	local src=$1 tgt=$2 ref=$3 vars=()
+	shift 3
+	vars+=(PLUGIN_SOURCE_TOKEN="$TEST_TOKEN" PLUGIN_TARGET_TOKEN="$TEST_TOKEN")
+	[ -z "$src" ] || vars+=(PLUGIN_SOURCE_URL="$(url_of "$src")")
+	[ -z "$tgt" ] || vars+=(PLUGIN_TARGET_URL="$(url_of "$tgt")")
+	[ -z "$ref" ] || vars+=(PLUGIN_REFERENCE="$ref")
+	run_mirror_raw "${vars[@]}" "$@"
+}
+
+output() { # KEY: its value in the last run's outputs (last line wins); status 1 when absent
+	local f=$M_OUT
+	[ -f "$f" ] || return 1
+	if [[ $f == *.out ]]; then
+		grep -qE "^$1( |\$)" "$f" || return 1
+		sed -n -e "s/^$1 //p" -e "s/^$1\$//p" "$f" | tail -n 1
+	else
+		grep -q "^$1=" "$f" || return 1
+		sed -n "s/^$1=//p" "$f" | tail -n 1
+	fi
+}
+
+# ---- assertions -------------------------------------------------------------------------------
+
+assert_eq() { # WANT GOT WHAT
+	[ "$1" = "$2" ] || fail "$3: want '$1', got '$2'"
+}
+
+assert_exit() { assert_eq "$1" "$M_EXIT" "exit code"; }
+
+assert_output() { # KEY VALUE
+	local v
+	if ! v=$(output "$1"); then
+		fail "output $1 missing from ${M_OUT##*/}"
+		return 1
+	fi
+	assert_eq "$2" "$v" "output $1"
+}
+
+assert_result() { assert_output MIRROR_RESULT "$1"; }
+
+assert_log() { # REGEX WHAT
+	grep -qiE -- "$1" "$M_LOG" || fail "log lacks $2 (/$1/)"
+}
+
+assert_no_log() { # REGEX WHAT
+	! grep -qiE -- "$1" "$M_LOG" || fail "log shows $2 (/$1/)"
+}
+
+assert_target_ref() { # NAME REF SHA(empty = absent)
+	assert_eq "$3" "$(ref_value "$1" "$2")" "$1 $2"
+}
+
+assert_refs() { # NAME ["SHA REF"...]: exactly these refs
+	local want got
+	want=$(printf '%s\n' "${@:2}" | sed '/^ *$/d' | sort)
+	got=$(git -C "$(repo_path "$1")" for-each-ref --format='%(objectname) %(refname)' | sort)
+	[ "$want" = "$got" ] || fail "$1 refs: want [$(echo $want)], got [$(echo $got)]"
+}
+
+assert_fsck() { # NAME
+	local p out rc
+	p=$(repo_path "$1")
+	out=$(git -C "$p" fsck --strict --no-dangling --no-progress 2>&1)
+	rc=$?
+	out=$(printf '%s\n' "$out" | grep -v '^notice:' | sed '/^$/d')
+	[ $rc -eq 0 ] && [ -z "$out" ] || fail "git fsck --strict on $1 (exit $rc): $(echo $out | head -c 300)"
+}
+
+assert_tag_object() { # NAME REF
+	local type
+	type=$(git -C "$(repo_path "$1")" cat-file -t "$2" 2>&1)
+	assert_eq tag "$type" "object type of $1 $2"
+}
+
+assert_pack_bytes() { # zero|positive
+	local v
+	v=$(output MIRROR_PACK_BYTES) || { fail "output MIRROR_PACK_BYTES missing"; return 1; }
+	case $1 in
+	zero) [ "$v" = 0 ] || fail "MIRROR_PACK_BYTES: want 0, got '$v'" ;;
+	positive) [[ $v =~ ^[0-9]+$ ]] && [ "$v" -gt 0 ] || fail "MIRROR_PACK_BYTES: want > 0, got '$v'" ;;
+	esac
+}
+
+# The token-leak check over every log and outputs file of the binary.
+token_scan() {
+	local tok hits=() f
+	# Also the base64 of "git:TOKEN", as an Authorization header would carry it.
+	while IFS= read -r tok; do
+		[ -n "$tok" ] || continue
+		printf '%s\n' "$tok"
+		printf 'git:%s' "$tok" | base64 -w0
+		echo
+	done <"$RUN_DIR/tokens" >"$RUN_DIR/tokens.scan"
+	for f in "$RUN_DIR"/t/*/mirror.*.log "$RUN_DIR"/t/*/outputs.* "$RUN_DIR"/t/*/*.out; do
+		[ -f "$f" ] || continue
+		if grep -qF -f "$RUN_DIR/tokens.scan" "$f"; then
+			hits+=("$(cat "${f%/*}/name"): ${f##*/}")
+		fi
+	done
+	if [ ${#hits[@]} -eq 0 ]; then
+		T_PASS=$((T_PASS + 1))
+		printf 'ok - no token in any log or output (%d files)\n' \
+			"$(ls "$RUN_DIR"/t/*/mirror.*.log "$RUN_DIR"/t/*/outputs.* "$RUN_DIR"/t/*/*.out 2>/dev/null | wc -l)"
+	else
+		T_FAIL=$((T_FAIL + 1))
+		printf 'not ok - no token in any log or output: a token appears in %s\n' "$(printf '%s, ' "${hits[@]}")"
+	fi
+}
+
+# ---- shorthands -------------------------------------------------------------------------------
+
+c() { printf '%s\n' "${W_COMMIT[$1]}"; } # the world's commit for a letter
+
+# pair KIND SRC-STATE TGT-STATE [REF]: fresh source and target repos (names in SN and TN, the ref
+# in REF; each call in a test makes new ones).
+pair() {
+	PAIR_N=$((${PAIR_N:-0} + 1))
+	REF=${4:-$(ref_for "$1")}
+	SN=$(rname "src$PAIR_N") TN=$(rname "tgt$PAIR_N")
+	seed_repo "$SN" "$1" "$2" "$REF" && seed_repo "$TN" "$1" "$3" "$REF"
+}
