@@ -12,6 +12,9 @@ typedef struct rm_oid {
 	char hex[RM_OID_HEXSZ + 1];
 } rm_oid;
 
+/* The value of one hex digit (either case), or -1. */
+int rm_hex_value(char c);
+
 /* Parses exactly `len` characters of 40 hex digits (either case) into *out, lowercased.
  * Returns 0, or -1 (and leaves *out absent) if the text is not an object id. */
 int rm_oid_parse(rm_oid *out, const char *text, size_t len);

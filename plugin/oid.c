@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static int hex_value(char c)
+int rm_hex_value(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -20,10 +20,10 @@ int rm_oid_parse(rm_oid *out, const char *text, size_t len)
 	if (len != RM_OID_HEXSZ)
 		return -1;
 	for (size_t i = 0; i < len; i++)
-		if (hex_value(text[i]) < 0)
+		if (rm_hex_value(text[i]) < 0)
 			return -1;
 	for (size_t i = 0; i < len; i++)
-		out->hex[i] = "0123456789abcdef"[hex_value(text[i])];
+		out->hex[i] = "0123456789abcdef"[rm_hex_value(text[i])];
 	out->hex[len] = '\0';
 	return 0;
 }

@@ -1,10 +1,13 @@
 #include "pktline.h"
 
+
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "oid.h"
 
 #define PKT_HEADER 4
 
@@ -79,24 +82,13 @@ rm_pkt_reader *rm_pkt_reader_new(rm_pkt_cb cb, void *ctx)
 	return r;
 }
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* The packet size the header announces, or -1 when it is not hex. */
 static long header_size(const char *header)
 {
 	long size = 0;
 
 	for (int i = 0; i < PKT_HEADER; i++) {
-		int digit = hex_digit(header[i]);
+		int digit = rm_hex_value(header[i]);
 		if (digit < 0)
 			return -1;
 		size = size * 16 + digit;

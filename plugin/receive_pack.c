@@ -5,12 +5,10 @@
 #include "buf.h"
 #include "log.h"
 #include "pktline.h"
+#include "sideband.h"
 #include "version.h"
 
 #define COMMAND_LIMIT (64u * 1024)
-#define BAND_DATA 1
-#define BAND_PROGRESS 2
-#define BAND_ERROR 3
 
 int rm_target_read_refs(rm_remote *tgt, rm_advert *adv, rm_error *err)
 {
@@ -28,43 +26,32 @@ int rm_target_read_refs(rm_remote *tgt, rm_advert *adv, rm_error *err)
 /* The answer to a push: report-status, inside band 1 when side-band-64k is on; the hooks' and
  * the server's messages on band 2; a fatal error on band 3. */
 typedef struct push_answer {
-	bool sideband;
+	bool multiplexed;	      /* side-band-64k is on */
+	rm_sideband band;	      /* channel 1 carries report-status */
 	rm_pkt_reader *report_reader; /* decodes the report-status pkt-lines carried by band 1 */
 	rm_report *report;
-	rm_remote_log remote_log;
+	rm_remote_log messages;
 	rm_error *err;
 } push_answer;
 
-static int on_band(push_answer *a, const char *data, size_t len)
+static int read_report(void *answer, const char *data, size_t len)
 {
-	if (len == 0)
-		return 0; /* a keepalive */
-	switch ((unsigned char)data[0]) {
-	case BAND_DATA:
-		if (rm_pkt_reader_feed(a->report_reader, data + 1, len - 1) == 0)
-			return 0;
-		return rm_error_set(a->err, RM_EXIT_TARGET, "target: bad report-status: %s",
-				    *a->report->error ? a->report->error
-						      : rm_pkt_reader_error(a->report_reader));
-	case BAND_PROGRESS:
-		rm_log_remote(&a->remote_log, data + 1, len - 1);
+	push_answer *a = answer;
+
+	if (rm_pkt_reader_feed(a->report_reader, data, len) == 0)
 		return 0;
-	case BAND_ERROR:
-		return rm_error_set(a->err, RM_EXIT_TARGET, "target: server error: %.*s",
-				    (int)rm_pkt_chomp(data + 1, len - 1), data + 1);
-	default:
-		return rm_error_set(a->err, RM_EXIT_TARGET, "target: bad side-band channel %u",
-				    (unsigned char)data[0]);
-	}
+	return rm_error_set(a->err, RM_EXIT_TARGET, "target: bad report-status: %s",
+			    *a->report->error ? a->report->error
+					      : rm_pkt_reader_error(a->report_reader));
 }
 
 static int on_answer_pkt(void *ctx, rm_pkt_type type, const char *data, size_t len)
 {
 	push_answer *a = ctx;
 
-	if (!a->sideband)
+	if (!a->multiplexed)
 		return rm_report_on_pkt(a->report, type, data, len);
-	return type == RM_PKT_DATA ? on_band(a, data, len) : 0;
+	return type == RM_PKT_DATA ? rm_sideband_route(&a->band, data, len) : 0;
 }
 
 static int build_command(rm_buf *body, const rm_advert *adv, const char *refname,
@@ -111,7 +98,10 @@ int rm_push(rm_remote *tgt, const rm_advert *adv, const char *refname, const rm_
 	    const rm_oid *new_value, rm_pack *pack, rm_error *err)
 {
 	rm_http_req req = {.service = "git-receive-pack"};
-	push_answer answer = {.sideband = rm_caps_has(adv->caps, "side-band-64k", NULL), .err = err};
+	push_answer answer = {.multiplexed = rm_caps_has(adv->caps, "side-band-64k", NULL),
+			      .err = err};
+	rm_sideband band = {.side = "target", .fail_exit = RM_EXIT_TARGET, .on_data = read_report,
+			    .ctx = &answer, .messages = &answer.messages, .err = err};
 	rm_report report;
 	rm_buf body;
 	int rc;
@@ -119,7 +109,8 @@ int rm_push(rm_remote *tgt, const rm_advert *adv, const char *refname, const rm_
 	if (check_capabilities(adv, new_value, err) < 0)
 		return -1;
 	rm_report_init(&report, refname);
-	rm_remote_log_init(&answer.remote_log, "target");
+	rm_remote_log_init(&answer.messages, "target");
+	answer.band = band;
 	answer.report = &report;
 	rm_buf_init(&body, COMMAND_LIMIT);
 	answer.report_reader = rm_pkt_reader_new(rm_report_on_pkt, &report);
@@ -134,7 +125,7 @@ int rm_push(rm_remote *tgt, const rm_advert *adv, const char *refname, const rm_
 		req.spool_len = rm_pack_size(pack);
 	}
 	rc = rm_http_pkt_request(tgt, &req, on_answer_pkt, &answer, "push answer", report.error, err);
-	rm_log_remote_end(&answer.remote_log);
+	rm_log_remote_end(&answer.messages);
 	if (rc == 0)
 		rc = judge_report(&report, refname, err);
 out:

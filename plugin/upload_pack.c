@@ -7,12 +7,10 @@
 #include "log.h"
 #include "pktline.h"
 #include "refs.h"
+#include "sideband.h"
 #include "version.h"
 
 #define REQUEST_LIMIT (4u << 20)
-#define BAND_PACK 1
-#define BAND_PROGRESS 2
-#define BAND_ERROR 3
 
 /* Requests refs and parses the pkt-line answer into `advert` with `on_pkt`. */
 static int request_refs(rm_remote *src, const rm_http_req *req, rm_pkt_cb on_pkt, rm_advert *advert,
@@ -155,6 +153,8 @@ typedef struct fetch_reader {
 	enum fetch_state state;
 	int version;
 	rm_pack *pack;
+	rm_sideband band;	/* channel 1 is the pack */
+	rm_remote_log messages;
 	rm_error *err;
 } fetch_reader;
 
@@ -169,22 +169,10 @@ static bool line_starts(const char *data, size_t len, const char *prefix)
 	return len >= strlen(prefix) && memcmp(data, prefix, strlen(prefix)) == 0;
 }
 
-static int on_band(fetch_reader *f, const char *data, size_t len)
+static int write_pack(void *reader, const char *data, size_t len)
 {
-	if (len == 0)
-		return 0; /* a keepalive */
-	switch ((unsigned char)data[0]) {
-	case BAND_PACK:
-		return rm_pack_write(f->pack, data + 1, len - 1, f->err);
-	case BAND_PROGRESS:
-		return 0;
-	case BAND_ERROR:
-		return rm_error_set(f->err, RM_EXIT_SOURCE, "source: server error: %.*s",
-				    (int)rm_pkt_chomp(data + 1, len - 1), data + 1);
-	default:
-		return rm_error_set(f->err, RM_EXIT_SOURCE, "source: bad side-band channel %u",
-				    (unsigned char)data[0]);
-	}
+	fetch_reader *f = reader;
+	return rm_pack_write(f->pack, data, len, f->err);
 }
 
 /* Lines before the pack. v2: section headers, we skip all but "packfile". v0: ACK/NAK. */
@@ -200,7 +188,7 @@ static int before_pack(fetch_reader *f, const char *data, size_t len)
 	if (line_starts(data, len, "ACK ") || line_is(data, len, "NAK"))
 		return 0;
 	f->state = IN_PACK;
-	return on_band(f, data, len);
+	return rm_sideband_route(&f->band, data, len);
 }
 
 static int on_fetch_pkt(void *ctx, rm_pkt_type type, const char *data, size_t len)
@@ -219,7 +207,7 @@ static int on_fetch_pkt(void *ctx, rm_pkt_type type, const char *data, size_t le
 			f->state = AFTER_PACK;
 			return 0;
 		}
-		return type == RM_PKT_DATA ? on_band(f, data, len) : 0;
+		return type == RM_PKT_DATA ? rm_sideband_route(&f->band, data, len) : 0;
 	case AFTER_PACK:
 		break;
 	}
@@ -232,6 +220,8 @@ int rm_fetch_pack(rm_remote *src, const rm_source_info *info, const rm_oid *want
 		  const rm_oid *haves, size_t nhaves, bool ofs_delta, rm_pack *pack, rm_error *err)
 {
 	fetch_reader reader = {.state = BEFORE_PACK, .version = info->version, .pack = pack, .err = err};
+	rm_sideband band = {.side = "source", .fail_exit = RM_EXIT_SOURCE, .on_data = write_pack,
+			    .ctx = &reader, .messages = &reader.messages, .err = err};
 	rm_http_req req = {.service = "git-upload-pack", .protocol_v2 = info->version == 2};
 	rm_buf body;
 	int rc;
@@ -243,11 +233,14 @@ int rm_fetch_pack(rm_remote *src, const rm_source_info *info, const rm_oid *want
 			     : 0;
 	else
 		rc = build_fetch_v0(&body, info, want, haves, nhaves, ofs_delta, err);
+	reader.band = band;
+	rm_remote_log_init(&reader.messages, "source");
 	if (rc == 0) {
 		req.body = body.data;
 		req.body_len = body.len;
 		rc = rm_http_pkt_request(src, &req, on_fetch_pkt, &reader, "fetch answer", NULL, err);
 	}
+	rm_log_remote_end(&reader.messages);
 	if (rc == 0 && reader.state != AFTER_PACK)
 		rc = rm_error_set_transient(err, RM_EXIT_SOURCE, "source: the pack was cut short");
 	rm_buf_free(&body);
