@@ -1,6 +1,5 @@
 #include "pktline.h"
 
-
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
