@@ -141,13 +141,13 @@ static int push(run *r, const rm_decision *d, rm_oid *after, rm_error *err)
 
 	if (rm_push(&r->tgt, &r->target_refs, r->refname, &r->in.target, new_value, pack, err) < 0) {
 		/* The outputs tell what the target holds now, whoever moved it; and a push whose
-		 * answer was lost may well have been applied. */
+		 * answer was lost or garbled may well have been applied (SPEC 6). */
 		if (!read_target_again(r, &now))
 			return -1;
 		*after = now;
-		if (!err->transient || !rm_oid_equal(&now, new_value))
+		if (!rm_oid_equal(&now, new_value))
 			return -1;
-		rm_log("target: the push's answer was lost, but the target holds the new value");
+		rm_log("target: %s; but the target holds the new value", err->msg);
 		rm_error_clear(err);
 	}
 	*after = *new_value;
