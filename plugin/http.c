@@ -143,39 +143,58 @@ static int append_file(rm_buf *b, const char *path)
 	return rc;
 }
 
-/* The system store's bundle: SSL_CERT_FILE, libcurl's built-in path, or the usual places. */
-static void append_system_cas(rm_buf *b, CURL *curl)
+static bool is_readable(const char *path)
+{
+	FILE *f = path && *path ? fopen(path, "rb") : NULL;
+
+	if (f)
+		fclose(f);
+	return f != NULL;
+}
+
+/* The system store's bundle file: SSL_CERT_FILE, libcurl's built-in path, or the first of the
+ * usual places that exists (a static binary runs on systems other than the one it was built
+ * for). NULL when there is none. */
+static const char *system_ca_file(CURL *curl)
 {
 	static const char *const usual[] = {
-		"/etc/ssl/certs/ca-certificates.crt", /* Debian, Alpine, the image */
+		"/etc/ssl/certs/ca-certificates.crt", /* Debian, Ubuntu, Alpine, the image */
 		"/etc/pki/tls/certs/ca-bundle.crt",   /* Fedora, RHEL */
-		"/etc/ssl/cert.pem",
+		"/etc/ssl/ca-bundle.pem",	      /* openSUSE */
+		"/etc/ssl/cert.pem",		      /* macOS, BSDs */
 	};
 	const char *env = getenv("SSL_CERT_FILE");
 	char *builtin = NULL;
 
-	if (env && append_file(b, env) == 0)
-		return;
-	if (curl_easy_getinfo(curl, CURLINFO_CAINFO, &builtin) == CURLE_OK && builtin &&
-	    append_file(b, builtin) == 0)
-		return;
+	if (env && *env)
+		return env;
+	if (curl_easy_getinfo(curl, CURLINFO_CAINFO, &builtin) == CURLE_OK && is_readable(builtin))
+		return builtin;
 	for (size_t i = 0; i < sizeof(usual) / sizeof(usual[0]); i++)
-		if (append_file(b, usual[i]) == 0)
-			return;
+		if (is_readable(usual[i]))
+			return usual[i];
+	return NULL;
 }
 
-/* curl's CAINFO replaces the system store; the extra CA is trusted "in addition", so the
- * blob is the system bundle followed by the extra certificates. Built once per run. */
+/* Trusts the system store and, "in addition" (SPEC 1), the extra CA certificates. libcurl's
+ * CAINFO replaces the store rather than adding to it, so with an extra CA the trusted set is
+ * one blob: the system bundle followed by the extra certificates, built once per run. */
 static int set_trusted_cas(CURL *curl, const char *extra_pem)
 {
 	static rm_buf bundle;
+	const char *system = system_ca_file(curl);
+	const char *dir = getenv("SSL_CERT_DIR");
 	struct curl_blob blob;
 
+	if (dir && *dir)
+		curl_easy_setopt(curl, CURLOPT_CAPATH, dir);
 	if (!extra_pem)
-		return 0;
+		return system ? (curl_easy_setopt(curl, CURLOPT_CAINFO, system) == CURLE_OK ? 0 : -1)
+			      : 0;
 	if (!bundle.data) {
 		rm_buf_init(&bundle, CA_BUNDLE_LIMIT);
-		append_system_cas(&bundle, curl);
+		if (system && append_file(&bundle, system) < 0)
+			return -1;
 		if (rm_buf_printf(&bundle, "\n%s\n", extra_pem) < 0)
 			return -1;
 	}

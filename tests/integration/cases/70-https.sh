@@ -29,6 +29,16 @@ https_bundle() { # a bundle of several certificates, the test CA among them
 }
 t https/ca-cert-bundle https_bundle
 
+https_ssl_cert_file() { # the system store can be replaced as OpenSSL's tools allow
+	pair branch D B
+	MIRROR_BASE=$HTTPS_BASE run_mirror "$SN" "$TN" "$REF" SSL_CERT_FILE="$TEST_CA"
+	assert_exit 0
+	assert_result fast_forward
+	assert_refs "$TN" "$(c D) $REF"
+	assert_fsck "$TN"
+}
+t https/ssl-cert-file-is-the-system-store https_ssl_cert_file
+
 https_no_ca() {
 	pair branch D B
 	MIRROR_BASE=$HTTPS_BASE run_mirror "$SN" "$TN" "$REF" PLUGIN_RETRIES=0
