@@ -16,7 +16,7 @@ LIB_OBJS  := $(filter-out $(BUILD)/obj/main.o,$(OBJS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
-.PHONY: all deps test unit integration test-yaml demo clean bench test-asan static test-static
+.PHONY: all deps test unit integration test-yaml demo clean bench test-asan test-valgrind static test-static
 all: $(BUILD)/refmirror
 
 $(BUILD)/obj/%.o: plugin/%.c $(wildcard include/*.h) | $(BUILD)/obj
@@ -49,6 +49,11 @@ test: unit integration test-yaml
 
 test-asan:
 	$(MAKE) SANITIZE=1 test
+
+# The integration suite with the binary under valgrind: any error or leak fails its scenario.
+test-valgrind: deps $(BUILD)/refmirror
+	@REFMIRROR_UNDER_VALGRIND=$(abspath $(BUILD)/refmirror) \
+		REFMIRROR=$(abspath tests/valgrind-refmirror) tests/integration/run
 
 # A fully static binary linked with musl against Debian's sources of its dependencies, built once
 # into .cache/ (keyed by the build script's content).
