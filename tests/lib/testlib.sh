@@ -320,6 +320,89 @@ assert_pack_bytes() { # zero|positive
 	esac
 }
 
+# ---- table rows (decisions.tab, payloads.tab) -------------------------------------------------
+#   run_table FILE NCOLS FUNC   runs `t NAME FUNC FIELD...` for each row of FILE (fields split on
+#                               '|' and trimmed; blank lines and # comments skipped)
+#   row_seed KIND REF SRC TGT   fresh repos ROW_SN and ROW_TN holding REF at the states SRC and TGT
+#   row_run EXTRA REF [VAR=VALUE...]
+#                               runs the mirror of ROW_SN to ROW_TN (REF "" = not set) with EXTRA
+#                               (space separated key=value settings, or '-') and the variables
+#   row_check RESULT EXIT AFTER the run's exit, outputs and log, and, by the git CLI, exactly REF at
+#                               AFTER on the target, the source untouched, fsck clean, annotated
+#                               tags arriving as tag objects, a pack sent only when one was needed
+
+trim() { local s=$1; s=${s#"${s%%[![:space:]]*}"}; s=${s%"${s##*[![:space:]]}"}; printf '%s' "$s"; }
+
+run_table() { # FILE NCOLS FUNC
+	local line f fields i
+	while IFS= read -r line || [ -n "$line" ]; do
+		line=$(trim "$line")
+		[ -z "$line" ] || [ "${line:0:1}" = "#" ] && continue
+		IFS='|' read -r -a f <<<"$line"
+		if [ ${#f[@]} -ne "$2" ]; then
+			t "${1##*/}: malformed row '$line'" fail "want $2 columns, got ${#f[@]}"
+			continue
+		fi
+		fields=()
+		for ((i = 0; i < $2; i++)); do fields+=("$(trim "${f[$i]}")"); done
+		t "${fields[0]}" "$3" "${fields[@]}"
+	done <"$1"
+}
+
+row_seed() { # KIND REF SRC TGT
+	ROW_KIND=$1 ROW_REF=$2
+	ROW_S=$(obj "$1" "$3") && ROW_T=$(obj "$1" "$4") || { fail "bad state letter in the row"; return 1; }
+	ROW_SN=$(rname src) ROW_TN=$(rname tgt)
+	seed_repo "$ROW_SN" "$1" "$3" "$2" && seed_repo "$ROW_TN" "$1" "$4" "$2"
+}
+
+row_run() { # EXTRA REF [VAR=VALUE...]
+	local extra=$1 ref=$2 kv key vars=()
+	shift 2
+	ROW_DRY=no ROW_HAD_S=no
+	if [ "$extra" != - ]; then
+		for kv in $extra; do
+			key=${kv%%=*}
+			key=${key^^}
+			[[ $key == PLUGIN_* ]] || key=PLUGIN_$key
+			vars+=("$key=${kv#*=}")
+			[ "$key=${kv#*=}" != PLUGIN_DRY_RUN=true ] || ROW_DRY=yes
+		done
+	fi
+	if [ -n "$ROW_S" ] && git -C "$(repo_path "$ROW_TN")" cat-file -e "$ROW_S" 2>/dev/null; then
+		ROW_HAD_S=yes
+	fi
+	run_mirror "$ROW_SN" "$ROW_TN" "$ref" "$@" "${vars[@]}"
+}
+
+row_check() { # RESULT EXIT AFTER
+	local result=$1 A
+	A=$(obj "$ROW_KIND" "$3") || { fail "bad state letter in the row"; return 1; }
+	assert_exit "$2"
+	assert_result "$result"
+	assert_output MIRROR_REFERENCE "$ROW_REF"
+	assert_output MIRROR_SOURCE_SHA "$ROW_S"
+	assert_output MIRROR_TARGET_SHA_BEFORE "$ROW_T"
+	assert_output MIRROR_TARGET_SHA_AFTER "$A"
+	assert_refs "$ROW_TN" ${A:+"$A $ROW_REF"}
+	assert_refs "$ROW_SN" ${ROW_S:+"$ROW_S $ROW_REF"}
+	assert_fsck "$ROW_TN"
+	if [ "$ROW_KIND" = atag ] && [ -n "$A" ]; then
+		assert_tag_object "$ROW_TN" "$ROW_REF"
+	fi
+	case $result in
+	created | fast_forward | forced)
+		if [ $ROW_DRY = yes ]; then
+			assert_pack_bytes zero
+		elif [ $ROW_HAD_S = no ]; then
+			assert_pack_bytes positive
+		fi
+		;;
+	*) assert_pack_bytes zero ;;
+	esac
+	assert_log "$result" "the result"
+}
+
 # The token-leak check over every log and outputs file of the binary.
 token_scan() {
 	local tok hits=() f
