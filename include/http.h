@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 #include "error.h"
 #include "pktline.h"
 
@@ -28,14 +29,20 @@ typedef struct rm_remote {
  * request (rm_http_request then fails without setting an error: the callback sets it). */
 typedef int (*rm_http_sink)(void *ctx, const char *data, size_t len);
 
+/* Supplies request body bytes: puts up to `max` of them in `buf` and returns how many, 0 at the
+ * end, or -1 with *err set, which aborts the request. */
+typedef ssize_t (*rm_http_source)(void *ctx, void *buf, size_t max, rm_error *err);
+
 typedef struct rm_http_req {
 	const char *service;	/* "git-upload-pack" or "git-receive-pack" */
 	bool discovery;		/* GET info/refs?service=..., else POST <url>/<service> */
 	bool protocol_v2;	/* send "Git-Protocol: version=2" */
-	const char *body;	/* POST: the request body, or its first part when `spool` is set */
+	const char *body;	/* POST: the request body, or its first part when `more` is set */
 	size_t body_len;
-	FILE *spool;		/* POST: a file whose `spool_len` bytes follow `body`, or NULL */
-	uint64_t spool_len;
+	rm_http_source more;	/* POST: supplies the bytes that follow `body`, or NULL */
+	void *more_ctx;
+	int64_t more_len;	/* how many bytes `more` supplies, or -1 when not known (the body
+				 * then goes with chunked transfer encoding) */
 	rm_http_sink sink;
 	void *sink_ctx;
 } rm_http_req;

@@ -1,44 +1,74 @@
-/* The pack on its way from source to target: spooled to an unlinked temporary file as it streams
- * in, and, when asked, fed to libgit2's indexer at the same time, which checks every object and
- * lets us see which commits the pack holds. Nothing is ever held whole in memory and no file
- * outlives the spool. */
+/* The pack on its way from source to target, read once as a stream, never held whole in memory.
+ *
+ * Spooled: written to an unlinked temporary file as it streams in and fed to libgit2's indexer
+ * at the same time, which checks every object and lets us see which commits
+ * the pack holds; read back for the push after rm_pack_finish.
+ *
+ * Relayed: written by the thread that fetches it into a pipe that the thread pushing it reads,
+ * so the target receives the pack while the source is still sending it, and nothing is stored.
+ *
+ * Either way the pack's trailing checksum is verified before the push can end: a spooled pack is
+ * checked by rm_pack_finish before any push starts, and a relayed pack's last 20 bytes reach the
+ * reader only after rm_pack_finish verified them, so a pack cut short or corrupted never
+ * completes a push. No file outlives the pack. */
 #ifndef RM_PACK_H
 #define RM_PACK_H
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <stdio.h>
+#include <sys/types.h>
 #include "error.h"
 #include "oid.h"
 
 typedef struct rm_pack rm_pack;
 
-/* Opens a spool in $TMPDIR (default /tmp). With `index`, also indexes the pack in a private
- * temporary folder. Returns 0, or -1 with *err (exit code `fail_exit`). Free with rm_pack_free. */
-int rm_pack_open(rm_pack **out, bool index, int fail_exit, rm_error *err);
+/* Opens a spool in $TMPDIR (default /tmp), indexing the pack in a private temporary folder.
+ * Returns 0, or -1 with *err (exit code `fail_exit`). Free with rm_pack_free. */
+int rm_pack_open(rm_pack **out, int fail_exit, rm_error *err);
 
-/* Appends the next bytes of the pack. 0, or -1 with *err (disk full, indexer refused them). */
+/* Opens a relay (a pipe). Returns 0, or -1 with *err. The writer calls rm_pack_write, then
+ * rm_pack_finish or rm_pack_abandon, from one thread; the reader calls rm_pack_read and
+ * rm_pack_close_reader from another. Free with rm_pack_free once both are done. */
+int rm_pack_open_relay(rm_pack **out, int fail_exit, rm_error *err);
+
+/* Writer: appends the next bytes of the pack. 0, or -1 with *err (disk full, the indexer refused
+ * them, the relay's reader is gone). */
 int rm_pack_write(rm_pack *p, const void *data, size_t len, rm_error *err);
 
-/* Ends the pack: checks it is complete (and, when indexing, that every object and the trailing
- * checksum are good) and rewinds the spool for reading. 0 or -1 with *err. */
+/* Writer: ends the pack: checks that it has a header and that its trailing checksum is right (and,
+ * when indexing, that every object is good). A spool is rewound for reading; a relay lets the
+ * reader have the last bytes. 0, or -1 with *err (a relay's reader then fails too). */
 int rm_pack_finish(rm_pack *p, rm_error *err);
+
+/* Writer of a relay: gives up (the fetch failed); the reader fails instead of reaching the end. */
+void rm_pack_abandon(rm_pack *p);
+
+/* Reader: copies up to `max` next bytes of the pack into `buf` (a relay blocks until some come)
+ * and returns how many, 0 at the end of a whole, verified pack, or -1 with *err (exit code
+ * `fail_exit`) when it cannot be read, was abandoned or failed verification. */
+ssize_t rm_pack_read(rm_pack *p, void *buf, size_t max, rm_error *err);
+
+/* Reader of a relay: stops reading; a write still to come then fails. */
+void rm_pack_close_reader(rm_pack *p);
+
+/* Writer of a relay: true when a write failed because the reader had stopped reading. */
+bool rm_pack_reader_gone(const rm_pack *p);
+
+/* True for a relay, whose size is not known until its writer finished. */
+bool rm_pack_is_relay(const rm_pack *p);
 
 /* After rm_pack_finish on an indexed pack: sets *found when some commit in the pack has
  * `parent` among its parents, which, for a pack made with "want S, have T", holds exactly when
  * T is an ancestor of S. 0 or -1 with *err. */
 int rm_pack_has_child_of(rm_pack *p, const rm_oid *parent, bool *found, rm_error *err);
 
-/* The spooled bytes, positioned at their start after rm_pack_finish. Owned by the pack. */
-FILE *rm_pack_file(rm_pack *p);
-
-/* Bytes written so far. */
+/* Bytes written so far (by the writer; read it from another thread only after the writer ended). */
 uint64_t rm_pack_size(const rm_pack *p);
 
 /* Objects in the pack, from its header (0 until 12 bytes were written). */
 uint32_t rm_pack_object_count(const rm_pack *p);
 
-/* Closes the spool and removes every file the pack made. NULL is fine. */
+/* Closes the spool or the pipe and removes every file the pack made. NULL is fine. */
 void rm_pack_free(rm_pack *p);
 
 #endif

@@ -15,7 +15,8 @@
 int rm_target_read_refs(rm_remote *tgt, rm_advert *adv, rm_error *err);
 
 /* Pushes "`old` `new` `refname`" (an absent id goes as 40 zeros) with the bytes of `pack`
- * (NULL for a deletion), exactly as spooled. The target applies it only if the ref still holds
+ * (NULL for a deletion) exactly as the source sent them, read with rm_pack_read: a relayed pack
+ * goes as it comes, in chunked transfer encoding. The target applies it only if the ref still holds
  * `old`. Messages the target's hooks print are logged as they come. Returns 0 when the target
  * reported the ref "ok"; -1 with *err (exit code RM_EXIT_TARGET, the server's reason in the
  * message) otherwise. */

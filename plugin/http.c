@@ -25,7 +25,7 @@ typedef struct transfer {
 	bool ok;		   /* ... and they were those of a good answer */
 	bool sink_aborted;
 	size_t body_sent;	   /* of req->body */
-	uint64_t spool_sent;	   /* of req->spool */
+	bool more_ended;	   /* req->more said it had no more */
 	time_t last_progress;
 } transfer;
 
@@ -79,7 +79,7 @@ static size_t on_response_body(char *data, size_t size, size_t nmemb, void *ud)
 	return len;
 }
 
-/* Supplies the request body: the in-memory part, then the spooled pack. */
+/* Supplies the request body: the in-memory part, then what req->more gives. */
 static size_t on_request_body(char *buf, size_t size, size_t nmemb, void *ud)
 {
 	transfer *t = ud;
@@ -91,15 +91,12 @@ static size_t on_request_body(char *buf, size_t size, size_t nmemb, void *ud)
 			n = room;
 		memcpy(buf, t->req->body + t->body_sent, n);
 		t->body_sent += n;
-	} else if (t->req->spool && t->spool_sent < t->req->spool_len) {
-		uint64_t left = t->req->spool_len - t->spool_sent;
-		n = fread(buf, 1, left < room ? (size_t)left : room, t->req->spool);
-		if (n == 0) {
-			rm_error_set(t->err, t->remote->fail_exit, "%s: cannot read the spooled pack",
-				     t->remote->side);
+	} else if (t->req->more && !t->more_ended) {
+		ssize_t got = t->req->more(t->req->more_ctx, buf, room, t->err);
+		if (got < 0)
 			return CURL_READFUNC_ABORT;
-		}
-		t->spool_sent += n;
+		t->more_ended = got == 0;
+		n = (size_t)got;
 	}
 	t->remote->bytes_sent += n;
 	return n;
@@ -254,8 +251,12 @@ static int setup_curl(transfer *t, const char *url, struct curl_slist *headers, 
 		curl_easy_setopt(c, CURLOPT_POST, 1L);
 		curl_easy_setopt(c, CURLOPT_READFUNCTION, on_request_body);
 		curl_easy_setopt(c, CURLOPT_READDATA, t);
-		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
-				 (curl_off_t)(req->body_len + (req->spool ? req->spool_len : 0)));
+		if (!req->more || req->more_len >= 0)
+			curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+					 (curl_off_t)(req->body_len + (req->more ? req->more_len : 0)));
+		else /* chunked, as git sends a large push: HTTP/2 bodies of unknown length
+		      * break on some servers (lighttpd 1.4.69 resets the stream) */
+			curl_easy_setopt(c, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
 	}
 	if (set_trusted_cas(c, r->ca_pem) < 0)
 		return rm_error_set(t->err, r->fail_exit, "%s: cannot load the CA certificates",

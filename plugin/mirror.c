@@ -1,5 +1,6 @@
 #include "mirror.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,17 +66,26 @@ static int choose_haves(run *r, rm_error *err)
 	return 0;
 }
 
-static int fetch_pack(run *r, bool index, rm_error *err)
+static bool target_takes_ofs_delta(const run *r)
 {
-	bool ofs_delta = rm_caps_has(r->target_refs.caps, "ofs-delta", NULL);
+	return rm_caps_has(r->target_refs.caps, "ofs-delta", NULL);
+}
 
-	if (choose_haves(r, err) < 0 || rm_pack_open(&r->pack, index, RM_EXIT_SOURCE, err) < 0 ||
-	    rm_fetch_pack(&r->src, &r->source_info, &r->in.source, r->haves, r->nhaves, ofs_delta,
-			  r->pack, err) < 0 ||
-	    rm_pack_finish(r->pack, err) < 0)
-		return -1;
+static void log_pack(const run *r)
+{
 	rm_log("source: pack of %u objects, %llu bytes (%zu have%s)", rm_pack_object_count(r->pack),
 	       (unsigned long long)rm_pack_size(r->pack), r->nhaves, r->nhaves == 1 ? "" : "s");
+}
+
+/* Fetches the pack into an indexed spool, for the ancestry question. */
+static int fetch_pack(run *r, rm_error *err)
+{
+	if (choose_haves(r, err) < 0 || rm_pack_open(&r->pack, RM_EXIT_SOURCE, err) < 0 ||
+	    rm_fetch_pack(&r->src, &r->source_info, &r->in.source, r->haves, r->nhaves,
+			  target_takes_ofs_delta(r), r->pack, err) < 0 ||
+	    rm_pack_finish(r->pack, err) < 0)
+		return -1;
+	log_pack(r);
 	return 0;
 }
 
@@ -89,11 +99,6 @@ static int learn_ancestry(run *r, rm_decision *d, rm_error *err)
 	r->in.ancestry = found ? RM_ANCESTRY_YES : RM_ANCESTRY_NO;
 	*d = rm_decide(&r->in);
 	return 0;
-}
-
-static bool needs_pack(rm_action a)
-{
-	return a == RM_ACTION_CREATE || a == RM_ACTION_UPDATE || a == RM_ACTION_NEED_ANCESTRY;
 }
 
 static int read_both_sides(run *r, rm_error *err)
@@ -156,9 +161,61 @@ static int push(run *r, const rm_decision *d, rm_oid *after, rm_error *err)
 	return 0;
 }
 
+/* The fetch of a relayed pack, in a thread of its own while the push reads the pack. */
+typedef struct relay_fetch {
+	run *r;
+	int rc;
+	rm_error err;
+} relay_fetch;
+
+static void *fetch_into_relay(void *arg)
+{
+	relay_fetch *f = arg;
+	run *r = f->r;
+
+	f->rc = rm_fetch_pack(&r->src, &r->source_info, &r->in.source, r->haves, r->nhaves,
+			      target_takes_ofs_delta(r), r->pack, &f->err);
+	if (f->rc < 0)
+		rm_pack_abandon(r->pack);
+	else
+		f->rc = rm_pack_finish(r->pack, &f->err); /* ends the relay either way */
+	return NULL;
+}
+
+/* Pushes the pack to the target while it arrives from the source (SPEC 4: no ancestry question
+ * waits on it). A failed fetch cuts the push before the pack's checksum, which the target then
+ * refuses whole; the fetch's error is the run's. */
+static int relay_and_push(run *r, const rm_decision *d, rm_oid *after, rm_error *err)
+{
+	relay_fetch f = {.r = r};
+	pthread_t fetcher;
+	int rc;
+
+	if (choose_haves(r, err) < 0 || rm_pack_open_relay(&r->pack, RM_EXIT_SOURCE, err) < 0)
+		return -1;
+	if (pthread_create(&fetcher, NULL, fetch_into_relay, &f) != 0)
+		return rm_error_set(err, RM_EXIT_SOURCE, "cannot start the fetch");
+	rc = push(r, d, after, err);
+	rm_pack_close_reader(r->pack);
+	pthread_join(fetcher, NULL);
+	if (f.rc < 0 && !rm_pack_reader_gone(r->pack)) {
+		*err = f.err;
+		return -1;
+	}
+	if (rc == 0)
+		log_pack(r);
+	return rc;
+}
+
+static bool needs_pack(rm_action a)
+{
+	return a == RM_ACTION_CREATE || a == RM_ACTION_UPDATE;
+}
+
 static int mirror(run *r, rm_outputs *out, rm_error *err)
 {
 	rm_decision d;
+	int rc;
 
 	if (read_both_sides(r, err) < 0)
 		return -1;
@@ -166,9 +223,8 @@ static int mirror(run *r, rm_outputs *out, rm_error *err)
 	out->target_sha_before = r->in.target;
 	out->target_sha_after = r->in.target;
 	d = rm_decide(&r->in);
-	if (needs_pack(d.action) && fetch_pack(r, d.action == RM_ACTION_NEED_ANCESTRY, err) < 0)
-		return -1;
-	if (d.action == RM_ACTION_NEED_ANCESTRY && learn_ancestry(r, &d, err) < 0)
+	if (d.action == RM_ACTION_NEED_ANCESTRY &&
+	    (fetch_pack(r, err) < 0 || learn_ancestry(r, &d, err) < 0))
 		return -1;
 	rm_log("decision: %s: %s", rm_result_name(d.result), d.why);
 	out->result = d.result;
@@ -178,7 +234,11 @@ static int mirror(run *r, rm_outputs *out, rm_error *err)
 		rm_log("dry run: the target is left as it is");
 		return 0;
 	}
-	if (push(r, &d, &out->target_sha_after, err) < 0)
+	if (needs_pack(d.action) && !r->pack)
+		rc = relay_and_push(r, &d, &out->target_sha_after, err);
+	else
+		rc = push(r, &d, &out->target_sha_after, err);
+	if (rc < 0)
 		return -1;
 	if (r->pack && d.action != RM_ACTION_DELETE)
 		out->pack_bytes = rm_pack_size(r->pack);

@@ -1,25 +1,46 @@
 #include "pack.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <git2.h>
+#include <openssl/evp.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "buf.h"
 
 #define PACK_HEADER_LEN 12
 #define PACK_TRAILER_LEN 20
+/* Room in the relay between the two threads: enough to keep both sides busy. */
+#define RELAY_BUFFER (1 << 20)
+
+enum writer_state { RELAY_WRITING, RELAY_VERIFIED, RELAY_FAILED };
 
 struct rm_pack {
-	FILE *spool;
+	int fail_exit;
 	uint64_t size;
 	unsigned char header[PACK_HEADER_LEN];
-	int fail_exit;
+	/* The checksum of every byte but the last PACK_TRAILER_LEN written so far, and those
+	 * bytes; NULL when the indexer checks the pack instead. */
+	EVP_MD_CTX *sha1;
+	unsigned char tail[PACK_TRAILER_LEN];
+	size_t tail_len;
+
+	FILE *spool;		/* NULL for a relay */
 	git_indexer *indexer;	/* NULL when not indexing */
 	git_indexer_progress progress; /* the indexer counts into it across calls */
 	char *index_dir;	/* the indexer's private folder, removed by rm_pack_free */
 	git_odb *odb;		/* the indexed pack, opened after rm_pack_finish */
+
+	int relay_in, relay_out;	/* the writer's and the reader's ends, -1 once closed */
+	bool reader_gone;		/* a write failed: the reader had stopped */
+	atomic_int writer_state;	/* how the writer ended: enum writer_state */
+	unsigned char held[PACK_TRAILER_LEN]; /* bytes the reader holds back: maybe the trailer */
+	size_t held_len;
+	bool reader_done;
 };
 
 static const char *tmp_dir(void)
@@ -75,25 +96,116 @@ static int open_indexer(rm_pack *p, rm_error *err)
 	return 0;
 }
 
-int rm_pack_open(rm_pack **out, bool index, int fail_exit, rm_error *err)
+/* A pack of either kind; we checksum it unless the indexer does. */
+static rm_pack *new_pack(bool index, int fail_exit)
 {
 	rm_pack *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	p->fail_exit = fail_exit;
+	p->relay_in = p->relay_out = -1;
+	if (!index && (!(p->sha1 = EVP_MD_CTX_new()) ||
+		       EVP_DigestInit_ex(p->sha1, EVP_sha1(), NULL) != 1)) {
+		rm_pack_free(p);
+		return NULL;
+	}
+	return p;
+}
+
+int rm_pack_open(rm_pack **out, int fail_exit, rm_error *err)
+{
+	rm_pack *p = new_pack(true, fail_exit);
 
 	*out = NULL;
 	if (!p)
 		return rm_error_set(err, fail_exit, "pack: out of memory");
-	p->fail_exit = fail_exit;
 	p->spool = open_spool();
 	if (!p->spool) {
 		rm_pack_free(p);
 		return rm_error_set(err, fail_exit, "pack: cannot create a spool file in %s",
 				    tmp_dir());
 	}
-	if (index && open_indexer(p, err) < 0) {
+	if (open_indexer(p, err) < 0) {
 		rm_pack_free(p);
 		return -1;
 	}
 	*out = p;
+	return 0;
+}
+
+int rm_pack_open_relay(rm_pack **out, int fail_exit, rm_error *err)
+{
+	rm_pack *p = new_pack(false, fail_exit);
+	int ends[2], room = RELAY_BUFFER;
+
+	*out = NULL;
+	if (!p)
+		return rm_error_set(err, fail_exit, "pack: out of memory");
+	/* A socket pair rather than a pipe: send() with MSG_NOSIGNAL reports a vanished reader as
+	 * EPIPE without raising SIGPIPE in the whole process. */
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ends) < 0) {
+		rm_pack_free(p);
+		return rm_error_set(err, fail_exit, "pack: cannot make a relay: %s", strerror(errno));
+	}
+	p->relay_out = ends[0];
+	p->relay_in = ends[1];
+	/* Best effort: the kernel caps it, and any size works, only slower. */
+	setsockopt(p->relay_in, SOL_SOCKET, SO_SNDBUF, &room, sizeof(room));
+	setsockopt(p->relay_out, SOL_SOCKET, SO_RCVBUF, &room, sizeof(room));
+	*out = p;
+	return 0;
+}
+
+bool rm_pack_is_relay(const rm_pack *p)
+{
+	return p->spool == NULL;
+}
+
+/* Feeds the checksum every byte but the last PACK_TRAILER_LEN seen, which wait in p->tail. */
+static void checksum(rm_pack *p, const unsigned char *data, size_t len)
+{
+	size_t keep;
+
+	if (len >= PACK_TRAILER_LEN) {
+		EVP_DigestUpdate(p->sha1, p->tail, p->tail_len);
+		EVP_DigestUpdate(p->sha1, data, len - PACK_TRAILER_LEN);
+		memcpy(p->tail, data + len - PACK_TRAILER_LEN, PACK_TRAILER_LEN);
+		p->tail_len = PACK_TRAILER_LEN;
+		return;
+	}
+	keep = PACK_TRAILER_LEN - len;
+	if (p->tail_len > keep) {
+		EVP_DigestUpdate(p->sha1, p->tail, p->tail_len - keep);
+		memmove(p->tail, p->tail + p->tail_len - keep, keep);
+		p->tail_len = keep;
+	}
+	memcpy(p->tail + p->tail_len, data, len);
+	p->tail_len += len;
+}
+
+static bool checksum_matches(rm_pack *p)
+{
+	unsigned char sum[EVP_MAX_MD_SIZE];
+	unsigned int len = 0;
+
+	return p->tail_len == PACK_TRAILER_LEN && EVP_DigestFinal_ex(p->sha1, sum, &len) == 1 &&
+	       len == PACK_TRAILER_LEN && memcmp(sum, p->tail, PACK_TRAILER_LEN) == 0;
+}
+
+static int relay_send(rm_pack *p, const unsigned char *data, size_t len, rm_error *err)
+{
+	while (len > 0) {
+		ssize_t n = send(p->relay_in, data, len, MSG_NOSIGNAL);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			p->reader_gone = true;
+			return rm_error_set(err, p->fail_exit, "pack: the push stopped taking the pack");
+		}
+		data += n;
+		len -= (size_t)n;
+	}
 	return 0;
 }
 
@@ -103,9 +215,13 @@ int rm_pack_write(rm_pack *p, const void *data, size_t len, rm_error *err)
 		size_t n = PACK_HEADER_LEN - (size_t)p->size;
 		memcpy(p->header + p->size, data, n < len ? n : len);
 	}
+	p->size += len;
+	if (p->sha1)
+		checksum(p, data, len);
+	if (!p->spool)
+		return relay_send(p, data, len, err);
 	if (fwrite(data, 1, len, p->spool) != len)
 		return rm_error_set(err, p->fail_exit, "pack: cannot write the spool file (disk full?)");
-	p->size += len;
 	if (p->indexer && git_indexer_append(p->indexer, data, len, &p->progress) < 0)
 		return libgit2_error(p, err, "bad pack data");
 	return 0;
@@ -129,11 +245,44 @@ static int open_indexed_pack(rm_pack *p, rm_error *err)
 	return rc;
 }
 
-int rm_pack_finish(rm_pack *p, rm_error *err)
+/* Ends the writer's side of a relay: the reader sees the end of the stream after this. */
+static void end_relay(rm_pack *p, enum writer_state how)
+{
+	atomic_store(&p->writer_state, how);
+	if (p->relay_in >= 0)
+		close(p->relay_in);
+	p->relay_in = -1;
+}
+
+void rm_pack_abandon(rm_pack *p)
+{
+	end_relay(p, RELAY_FAILED);
+}
+
+static int check_whole(rm_pack *p, rm_error *err)
 {
 	if (p->size < PACK_HEADER_LEN + PACK_TRAILER_LEN || memcmp(p->header, "PACK", 4) != 0)
 		return rm_error_set(err, p->fail_exit, "pack: the source sent no valid pack (%llu bytes)",
 				    (unsigned long long)p->size);
+	if (p->sha1 && !checksum_matches(p))
+		return rm_error_set_transient(err, p->fail_exit,
+					      "pack: the source's pack is corrupt (its checksum does "
+					      "not match its %llu bytes)",
+					      (unsigned long long)p->size);
+	return 0;
+}
+
+int rm_pack_finish(rm_pack *p, rm_error *err)
+{
+	if (check_whole(p, err) < 0) {
+		if (!p->spool)
+			end_relay(p, RELAY_FAILED);
+		return -1;
+	}
+	if (!p->spool) {
+		end_relay(p, RELAY_VERIFIED);
+		return 0;
+	}
 	if (fflush(p->spool) != 0 || fseek(p->spool, 0, SEEK_SET) != 0)
 		return rm_error_set(err, p->fail_exit, "pack: cannot read back the spool file");
 	if (!p->indexer)
@@ -141,6 +290,66 @@ int rm_pack_finish(rm_pack *p, rm_error *err)
 	if (git_indexer_commit(p->indexer, &p->progress) < 0)
 		return libgit2_error(p, err, "bad pack");
 	return open_indexed_pack(p, err);
+}
+
+/* Reads from the relay, always holding back the last PACK_TRAILER_LEN bytes received until the
+ * writer has verified them, so that the push cannot end on a pack that is not whole. */
+static ssize_t relay_read(rm_pack *p, unsigned char *buf, size_t max, rm_error *err)
+{
+	size_t have;
+
+	if (p->reader_done)
+		return 0;
+	if (max <= PACK_TRAILER_LEN)
+		return rm_error_set(err, p->fail_exit, "pack: read buffer too small");
+	memcpy(buf, p->held, p->held_len);
+	have = p->held_len;
+	for (;;) {
+		ssize_t n = recv(p->relay_out, buf + have, max - have, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return rm_error_set(err, p->fail_exit, "pack: cannot read the relay: %s",
+					    strerror(errno));
+		if (n == 0) {
+			if (atomic_load(&p->writer_state) != RELAY_VERIFIED)
+				return rm_error_set(err, p->fail_exit,
+						    "pack: the source's pack did not arrive whole");
+			p->reader_done = true;
+			p->held_len = 0;
+			return (ssize_t)have;
+		}
+		have += (size_t)n;
+		if (have > PACK_TRAILER_LEN) {
+			p->held_len = PACK_TRAILER_LEN;
+			memcpy(p->held, buf + have - PACK_TRAILER_LEN, PACK_TRAILER_LEN);
+			return (ssize_t)(have - PACK_TRAILER_LEN);
+		}
+	}
+}
+
+ssize_t rm_pack_read(rm_pack *p, void *buf, size_t max, rm_error *err)
+{
+	size_t n;
+
+	if (!p->spool)
+		return relay_read(p, buf, max, err);
+	n = fread(buf, 1, max, p->spool);
+	if (n == 0 && ferror(p->spool))
+		return rm_error_set(err, p->fail_exit, "pack: cannot read the spool file");
+	return (ssize_t)n;
+}
+
+bool rm_pack_reader_gone(const rm_pack *p)
+{
+	return p->reader_gone;
+}
+
+void rm_pack_close_reader(rm_pack *p)
+{
+	if (p->relay_out >= 0)
+		close(p->relay_out);
+	p->relay_out = -1;
 }
 
 /* Walks the "parent <hex>" lines of a commit's header. */
@@ -198,11 +407,6 @@ int rm_pack_has_child_of(rm_pack *p, const rm_oid *parent, bool *found, rm_error
 	return 0;
 }
 
-FILE *rm_pack_file(rm_pack *p)
-{
-	return p->spool;
-}
-
 uint64_t rm_pack_size(const rm_pack *p)
 {
 	return p->size;
@@ -247,5 +451,9 @@ void rm_pack_free(rm_pack *p)
 	free(p->index_dir);
 	if (p->spool)
 		fclose(p->spool);
+	if (p->relay_in >= 0)
+		close(p->relay_in);
+	rm_pack_close_reader(p);
+	EVP_MD_CTX_free(p->sha1);
 	free(p);
 }

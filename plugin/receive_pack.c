@@ -94,6 +94,11 @@ static int judge_report(const rm_report *r, const char *refname, rm_error *err)
 	return 0;
 }
 
+static ssize_t read_pack(void *pack, void *buf, size_t max, rm_error *err)
+{
+	return rm_pack_read(pack, buf, max, err);
+}
+
 int rm_push(rm_remote *tgt, const rm_advert *adv, const char *refname, const rm_oid *old,
 	    const rm_oid *new_value, rm_pack *pack, rm_error *err)
 {
@@ -121,8 +126,9 @@ int rm_push(rm_remote *tgt, const rm_advert *adv, const char *refname, const rm_
 	req.body = body.data;
 	req.body_len = body.len;
 	if (pack) {
-		req.spool = rm_pack_file(pack);
-		req.spool_len = rm_pack_size(pack);
+		req.more = read_pack;
+		req.more_ctx = pack;
+		req.more_len = rm_pack_is_relay(pack) ? -1 : (int64_t)rm_pack_size(pack);
 	}
 	rc = rm_http_pkt_request(tgt, &req, on_answer_pkt, &answer, "push answer", report.error, err);
 	rm_log_remote_end(&answer.messages);

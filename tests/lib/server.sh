@@ -103,6 +103,10 @@ _server_write_config() {
 		# Body bytes sent and request bytes received, for the benchmarks.
 		accesslog.format     = "%h %t \\"%r\\" %>s out=%b in=%I"
 		server.max-request-size = 0
+		# Answers stream through as git hosts send them (lighttpd's default buffers each whole, which
+		# would hide whether a client relays a pack as it arrives). Request bodies stay buffered:
+		# lighttpd answers 411 to a chunked body it would stream to a CGI.
+		server.stream-response-body = 2
 		server.max-read-idle  = 60
 		server.max-write-idle = 60
 
