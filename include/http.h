@@ -46,7 +46,8 @@ int rm_http_global_init(void);
 /* Performs the request. On HTTP 2xx with the smart-HTTP content type, returns 0 after the whole
  * body went to the sink. Otherwise returns -1 with *err set (exit code remote->fail_exit, a
  * message naming the side and what went wrong: "source: authentication failed (HTTP 401)";
- * transient flagged for connection failures, 5xx and 429). */
+ * transient flagged for connection failures, 5xx and 429, whose Retry-After header, in seconds or
+ * as an HTTP date, goes to err->retry_after). */
 int rm_http_request(rm_remote *remote, const rm_http_req *req, rm_error *err);
 
 /* Performs a request whose answer is pkt-lines (req->sink is ignored): each packet goes to

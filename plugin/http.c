@@ -1,6 +1,7 @@
 #include "http.h"
 
 #include <curl/curl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -27,6 +28,7 @@ typedef struct transfer {
 	size_t body_sent;	   /* of req->body */
 	uint64_t spool_sent;	   /* of req->spool */
 	time_t last_progress;
+	long retry_after;	   /* the answer's Retry-After, in seconds from now; 0: none */
 } transfer;
 
 int rm_http_global_init(void)
@@ -316,9 +318,14 @@ static int report_http_status(transfer *t, long status)
 		return rm_error_set(t->err, r->fail_exit, "%s: repository not found (HTTP 404): %s",
 				    r->side, r->url);
 	}
-	if (status == 429 || status >= 500)
-		return rm_error_set_transient(t->err, r->fail_exit, "%s: server error (HTTP %ld) at %s",
-					      r->side, status, r->url);
+	if (status == 429 || status >= 500) {
+		/* Only with the error it explains: the first error set wins. */
+		if (!t->err->exit_code)
+			t->err->retry_after = t->retry_after;
+		return rm_error_set_transient(t->err, r->fail_exit, "%s: %s (HTTP %ld) at %s",
+					      r->side, status == 429 ? "too many requests" : "server error",
+					      status, r->url);
+	}
 	return rm_error_set(t->err, r->fail_exit, "%s: unexpected HTTP %ld from %s", r->side, status,
 			    r->url);
 }
@@ -403,6 +410,7 @@ static int perform_once(transfer *t, long *status, char **location)
 	char errbuf[CURL_ERROR_SIZE] = "";
 	char *url = request_url(t->remote, t->req);
 	struct curl_slist *headers = request_headers(t->req);
+	curl_off_t wait = 0;
 	CURLcode rc;
 	int ret = -1;
 
@@ -416,6 +424,9 @@ static int perform_once(transfer *t, long *status, char **location)
 		goto out;
 	rc = curl_easy_perform(t->curl);
 	curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, status);
+	/* libcurl reads both forms, seconds and an HTTP date. */
+	if (curl_easy_getinfo(t->curl, CURLINFO_RETRY_AFTER, &wait) == CURLE_OK && wait > 0)
+		t->retry_after = wait > LONG_MAX ? LONG_MAX : (long)wait;
 	if (rc != CURLE_OK) {
 		report_curl_error(t, rc, errbuf);
 		goto out;
