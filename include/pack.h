@@ -13,15 +13,17 @@
 
 typedef struct rm_pack rm_pack;
 
-/* Opens a spool in $TMPDIR (default /tmp). With `index`, also indexes the pack in a private
- * temporary folder. Returns 0, or -1 with *err (exit code `fail_exit`). Free with rm_pack_free. */
-int rm_pack_open(rm_pack **out, bool index, int fail_exit, rm_error *err);
+/* Opens a spool in $TMPDIR (default /tmp) for a pack of at most `max_size` bytes. With `index`,
+ * also indexes the pack in a private temporary folder. Returns 0, or -1 with *err (exit code
+ * `fail_exit`). Free with rm_pack_free. */
+int rm_pack_open(rm_pack **out, bool index, uint64_t max_size, int fail_exit, rm_error *err);
 
-/* Appends the next bytes of the pack. 0, or -1 with *err (disk full, indexer refused them). */
+/* Appends the next bytes of the pack. 0, or -1 with *err (over `max_size`, a bad header, disk
+ * full, indexer refused them). */
 int rm_pack_write(rm_pack *p, const void *data, size_t len, rm_error *err);
 
-/* Ends the pack: checks it is complete (and, when indexing, that every object and the trailing
- * checksum are good) and rewinds the spool for reading. 0 or -1 with *err. */
+/* Ends the pack: checks it is complete and its trailing checksum is good (and, when indexing,
+ * that every object is good) and rewinds the spool for reading. 0 or -1 with *err. */
 int rm_pack_finish(rm_pack *p, rm_error *err);
 
 /* After rm_pack_finish on an indexed pack: sets *found when some commit in the pack has

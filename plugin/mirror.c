@@ -68,8 +68,10 @@ static int choose_haves(run *r, rm_error *err)
 static int fetch_pack(run *r, bool index, rm_error *err)
 {
 	bool ofs_delta = rm_caps_has(r->target_refs.caps, "ofs-delta", NULL);
+	uint64_t max_size = r->settings->max_pack_size;
 
-	if (choose_haves(r, err) < 0 || rm_pack_open(&r->pack, index, RM_EXIT_SOURCE, err) < 0 ||
+	if (choose_haves(r, err) < 0 ||
+	    rm_pack_open(&r->pack, index, max_size, RM_EXIT_SOURCE, err) < 0 ||
 	    rm_fetch_pack(&r->src, &r->source_info, &r->in.source, r->haves, r->nhaves, ofs_delta,
 			  r->pack, err) < 0 ||
 	    rm_pack_finish(r->pack, err) < 0)

@@ -7,14 +7,11 @@
 #include <unistd.h>
 
 #include "buf.h"
-
-#define PACK_HEADER_LEN 12
-#define PACK_TRAILER_LEN 20
+#include "pack_check.h"
 
 struct rm_pack {
 	FILE *spool;
-	uint64_t size;
-	unsigned char header[PACK_HEADER_LEN];
+	rm_pack_check *check;	/* header, size limit and trailer, on every pack */
 	int fail_exit;
 	git_indexer *indexer;	/* NULL when not indexing */
 	git_indexer_progress progress; /* the indexer counts into it across calls */
@@ -75,7 +72,7 @@ static int open_indexer(rm_pack *p, rm_error *err)
 	return 0;
 }
 
-int rm_pack_open(rm_pack **out, bool index, int fail_exit, rm_error *err)
+int rm_pack_open(rm_pack **out, bool index, uint64_t max_size, int fail_exit, rm_error *err)
 {
 	rm_pack *p = calloc(1, sizeof(*p));
 
@@ -89,7 +86,8 @@ int rm_pack_open(rm_pack **out, bool index, int fail_exit, rm_error *err)
 		return rm_error_set(err, fail_exit, "pack: cannot create a spool file in %s",
 				    tmp_dir());
 	}
-	if (index && open_indexer(p, err) < 0) {
+	if (rm_pack_check_new(&p->check, max_size, fail_exit, err) < 0 ||
+	    (index && open_indexer(p, err) < 0)) {
 		rm_pack_free(p);
 		return -1;
 	}
@@ -99,13 +97,10 @@ int rm_pack_open(rm_pack **out, bool index, int fail_exit, rm_error *err)
 
 int rm_pack_write(rm_pack *p, const void *data, size_t len, rm_error *err)
 {
-	if (p->size < PACK_HEADER_LEN) {
-		size_t n = PACK_HEADER_LEN - (size_t)p->size;
-		memcpy(p->header + p->size, data, n < len ? n : len);
-	}
+	if (rm_pack_check_update(p->check, data, len, err) < 0)
+		return -1;
 	if (fwrite(data, 1, len, p->spool) != len)
 		return rm_error_set(err, p->fail_exit, "pack: cannot write the spool file (disk full?)");
-	p->size += len;
 	if (p->indexer && git_indexer_append(p->indexer, data, len, &p->progress) < 0)
 		return libgit2_error(p, err, "bad pack data");
 	return 0;
@@ -131,9 +126,9 @@ static int open_indexed_pack(rm_pack *p, rm_error *err)
 
 int rm_pack_finish(rm_pack *p, rm_error *err)
 {
-	if (p->size < PACK_HEADER_LEN + PACK_TRAILER_LEN || memcmp(p->header, "PACK", 4) != 0)
-		return rm_error_set(err, p->fail_exit, "pack: the source sent no valid pack (%llu bytes)",
-				    (unsigned long long)p->size);
+	/* Before the indexer's own checks, so that a damaged pack reads the same either way. */
+	if (rm_pack_check_finish(p->check, err) < 0)
+		return -1;
 	if (fflush(p->spool) != 0 || fseek(p->spool, 0, SEEK_SET) != 0)
 		return rm_error_set(err, p->fail_exit, "pack: cannot read back the spool file");
 	if (!p->indexer)
@@ -205,15 +200,12 @@ FILE *rm_pack_file(rm_pack *p)
 
 uint64_t rm_pack_size(const rm_pack *p)
 {
-	return p->size;
+	return rm_pack_check_size(p->check);
 }
 
 uint32_t rm_pack_object_count(const rm_pack *p)
 {
-	if (p->size < PACK_HEADER_LEN)
-		return 0;
-	const unsigned char *n = p->header + 8;
-	return (uint32_t)n[0] << 24 | (uint32_t)n[1] << 16 | (uint32_t)n[2] << 8 | n[3];
+	return rm_pack_check_objects(p->check);
 }
 
 static void remove_folder(const char *path)
@@ -242,6 +234,7 @@ void rm_pack_free(rm_pack *p)
 		return;
 	git_odb_free(p->odb);
 	git_indexer_free(p->indexer);
+	rm_pack_check_free(p->check);
 	if (p->index_dir)
 		remove_folder(p->index_dir);
 	free(p->index_dir);
