@@ -149,7 +149,7 @@ static int push(run *r, const rm_decision *d, rm_oid *after, rm_error *err)
 		*after = now;
 		if (!rm_oid_equal(&now, new_value))
 			return -1;
-		rm_log("target: %s; but the target holds the new value", err->msg);
+		rm_log("%s; but the target holds the new value", err->msg); /* msg names the side */
 		rm_error_clear(err);
 	}
 	*after = *new_value;
