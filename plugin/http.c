@@ -27,6 +27,7 @@ typedef struct transfer {
 	bool sink_aborted;
 	size_t body_sent;	   /* of req->body */
 	uint64_t spool_sent;	   /* of req->spool */
+	uint64_t body_received;	   /* of this answer */
 	time_t last_progress;
 	long retry_after;	   /* the answer's Retry-After, in seconds from now; 0: none */
 } transfer;
@@ -74,6 +75,14 @@ static size_t on_response_body(char *data, size_t size, size_t nmemb, void *ud)
 	if (!t->ok)
 		return len; /* an error page: drained, the status tells what happened */
 	t->remote->bytes_received += len;
+	t->body_received += len;
+	if (t->req->max_bytes && t->body_received > t->req->max_bytes) {
+		rm_error_set(t->err, t->remote->fail_exit, "%s: the answer from %s is larger than %llu MiB",
+			     t->remote->side, t->remote->url,
+			     (unsigned long long)(t->req->max_bytes >> 20));
+		t->sink_aborted = true;
+		return 0;
+	}
 	if (t->req->sink(t->req->sink_ctx, data, len) != 0) {
 		t->sink_aborted = true;
 		return 0;
