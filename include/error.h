@@ -16,6 +16,7 @@ enum rm_exit {
 typedef struct rm_error {
 	int exit_code;	/* one of enum rm_exit; 0 while no error is set */
 	int transient;	/* nonzero when a retry could succeed (network, 5xx, 429) */
+	long retry_after; /* seconds the server asked to wait before a retry (Retry-After); 0: none */
 	char msg[512];	/* one line, no trailing newline, never holds a token */
 } rm_error;
 

@@ -45,6 +45,7 @@ typedef struct rm_http_req {
 				 * then goes with chunked transfer encoding) */
 	rm_http_sink sink;
 	void *sink_ctx;
+	uint64_t max_bytes;	/* response body bytes accepted; 0: no limit (a pack: rm_pack's) */
 } rm_http_req;
 
 /* Makes one-time global setup (curl_global_init). Returns 0 or -1. */
@@ -53,7 +54,9 @@ int rm_http_global_init(void);
 /* Performs the request. On HTTP 2xx with the smart-HTTP content type, returns 0 after the whole
  * body went to the sink. Otherwise returns -1 with *err set (exit code remote->fail_exit, a
  * message naming the side and what went wrong: "source: authentication failed (HTTP 401)";
- * transient flagged for connection failures, 5xx and 429). */
+ * transient flagged for connection failures, 5xx and 429, whose Retry-After header, in seconds or
+ * as an HTTP date, goes to err->retry_after; "<side>: the answer from <url> is larger than N MiB"
+ * past req->max_bytes). */
 int rm_http_request(rm_remote *remote, const rm_http_req *req, rm_error *err);
 
 /* Performs a request whose answer is pkt-lines (req->sink is ignored): each packet goes to

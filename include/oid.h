@@ -22,9 +22,6 @@ int rm_oid_parse(rm_oid *out, const char *text, size_t len);
 /* True when the id is set (not absent). */
 bool rm_oid_is_set(const rm_oid *oid);
 
-/* True when the id is 40 zeros: git's "the ref does not exist" value. */
-bool rm_oid_is_zero(const rm_oid *oid);
-
 /* True when both are absent or both hold the same id. */
 bool rm_oid_equal(const rm_oid *a, const rm_oid *b);
 

@@ -10,6 +10,11 @@
 #include "pktline.h"
 
 #define RM_REFS_MAX 1000000 /* refs accepted in one advertisement */
+/* Bytes accepted in one advertisement or ls-refs answer: room for RM_REFS_MAX refs of ordinary
+ * names, a bound on what a hostile server makes us read. */
+#define RM_ADVERT_MAX_BYTES (256ull << 20)
+/* Bytes accepted in the answer to a push: report-status and the hooks' messages. */
+#define RM_REPORT_MAX_BYTES (16ull << 20)
 
 typedef struct rm_ref {
 	char *name;

@@ -4,6 +4,7 @@
 #define RM_SETTINGS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include "error.h"
 #include "oid.h"
 
@@ -25,6 +26,7 @@ typedef struct rm_settings {
 	char *payload;		/* raw webhook body, or NULL */
 	long timeout;		/* seconds without progress before a request fails */
 	int retries;		/* extra attempts after a transient failure */
+	uint64_t max_pack_size;	/* bytes of pack data the source may send (an extension of SPEC 1) */
 } rm_settings;
 
 /* Looks a variable up; returns NULL when unset. getenv(3) fits. */

@@ -1,6 +1,7 @@
 #include "http.h"
 
 #include <curl/curl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -26,7 +27,9 @@ typedef struct transfer {
 	bool sink_aborted;
 	size_t body_sent;	   /* of req->body */
 	bool more_ended;	   /* req->more said it had no more */
+	uint64_t body_received;	   /* of this answer */
 	time_t last_progress;
+	long retry_after;	   /* the answer's Retry-After, in seconds from now; 0: none */
 } transfer;
 
 int rm_http_global_init(void)
@@ -72,6 +75,14 @@ static size_t on_response_body(char *data, size_t size, size_t nmemb, void *ud)
 	if (!t->ok)
 		return len; /* an error page: drained, the status tells what happened */
 	t->remote->bytes_received += len;
+	t->body_received += len;
+	if (t->req->max_bytes && t->body_received > t->req->max_bytes) {
+		rm_error_set(t->err, t->remote->fail_exit, "%s: the answer from %s is larger than %llu MiB",
+			     t->remote->side, t->remote->url,
+			     (unsigned long long)(t->req->max_bytes >> 20));
+		t->sink_aborted = true;
+		return 0;
+	}
 	if (t->req->sink(t->req->sink_ctx, data, len) != 0) {
 		t->sink_aborted = true;
 		return 0;
@@ -188,12 +199,14 @@ static int set_trusted_cas(CURL *curl, const char *extra_pem)
 	if (!extra_pem)
 		return system ? (curl_easy_setopt(curl, CURLOPT_CAINFO, system) == CURLE_OK ? 0 : -1)
 			      : 0;
+	/* Built by the first request, which the main thread always makes alone. */
 	if (!bundle.data) {
 		rm_buf_init(&bundle, CA_BUNDLE_LIMIT);
-		if (system && append_file(&bundle, system) < 0)
+		if ((system && append_file(&bundle, system) < 0) ||
+		    rm_buf_printf(&bundle, "\n%s\n", extra_pem) < 0) {
+			rm_buf_free(&bundle);
 			return -1;
-		if (rm_buf_printf(&bundle, "\n%s\n", extra_pem) < 0)
-			return -1;
+		}
 	}
 	blob.data = bundle.data;
 	blob.len = bundle.len;
@@ -317,9 +330,14 @@ static int report_http_status(transfer *t, long status)
 		return rm_error_set(t->err, r->fail_exit, "%s: repository not found (HTTP 404): %s",
 				    r->side, r->url);
 	}
-	if (status == 429 || status >= 500)
-		return rm_error_set_transient(t->err, r->fail_exit, "%s: server error (HTTP %ld) at %s",
-					      r->side, status, r->url);
+	if (status == 429 || status >= 500) {
+		/* Only with the error it explains: the first error set wins. */
+		if (!t->err->exit_code)
+			t->err->retry_after = t->retry_after;
+		return rm_error_set_transient(t->err, r->fail_exit, "%s: %s (HTTP %ld) at %s",
+					      r->side, status == 429 ? "too many requests" : "server error",
+					      status, r->url);
+	}
 	return rm_error_set(t->err, r->fail_exit, "%s: unexpected HTTP %ld from %s", r->side, status,
 			    r->url);
 }
@@ -404,6 +422,7 @@ static int perform_once(transfer *t, long *status, char **location)
 	char errbuf[CURL_ERROR_SIZE] = "";
 	char *url = request_url(t->remote, t->req);
 	struct curl_slist *headers = request_headers(t->req);
+	curl_off_t wait = 0;
 	CURLcode rc;
 	int ret = -1;
 
@@ -417,6 +436,9 @@ static int perform_once(transfer *t, long *status, char **location)
 		goto out;
 	rc = curl_easy_perform(t->curl);
 	curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, status);
+	/* libcurl reads both forms, seconds and an HTTP date. */
+	if (curl_easy_getinfo(t->curl, CURLINFO_RETRY_AFTER, &wait) == CURLE_OK && wait > 0)
+		t->retry_after = wait > LONG_MAX ? LONG_MAX : (long)wait;
 	if (rc != CURLE_OK) {
 		report_curl_error(t, rc, errbuf);
 		goto out;

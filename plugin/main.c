@@ -28,14 +28,26 @@ static const char *lookup(const char *name)
 	return getenv(name);
 }
 
-/* Exponential backoff with jitter (SPEC 6): 1 s, 2 s, 4 s ... plus up to half again. */
-static void back_off(int attempt)
+/* Longest wait a server's Retry-After gets: a CI step should not sit idle for longer on one
+ * request, and a server asking for more is better retried early than not at all. */
+#define RETRY_AFTER_MAX 60
+
+/* Exponential backoff with jitter (SPEC 6): 1 s, 2 s, 4 s ... plus up to half again; or, when the
+ * server said when to come back (429 or 503 with Retry-After), that long, at most
+ * RETRY_AFTER_MAX seconds. */
+static void back_off(int attempt, long retry_after)
 {
 	unsigned base = 1u << (attempt < 6 ? attempt : 6);
 	unsigned jitter = (unsigned)rand() % (base * 500 + 1);
 	struct timespec ts = {.tv_sec = base + jitter / 1000, .tv_nsec = (long)(jitter % 1000) * 1000000};
 
-	rm_log("retrying in %.1f s", base + jitter / 1000.0);
+	if (retry_after > 0) {
+		ts.tv_sec = retry_after < RETRY_AFTER_MAX ? retry_after : RETRY_AFTER_MAX;
+		ts.tv_nsec = 0;
+		rm_log("retrying in %ld s (the server asked for %ld s)", (long)ts.tv_sec, retry_after);
+	} else {
+		rm_log("retrying in %.1f s", base + jitter / 1000.0);
+	}
 	nanosleep(&ts, NULL);
 }
 
@@ -50,7 +62,7 @@ static void mirror_with_retries(const rm_settings *s, const rm_job *job, rm_outp
 		if (out->exit_code == 0 || !err.transient || attempt >= s->retries)
 			break;
 		rm_log("error: %s", err.msg);
-		back_off(attempt);
+		back_off(attempt, err.retry_after);
 	}
 	if (err.exit_code)
 		rm_log("error: %s", err.msg);

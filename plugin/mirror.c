@@ -80,7 +80,9 @@ static void log_pack(const run *r)
 /* Fetches the pack into an indexed spool, for the ancestry question. */
 static int fetch_pack(run *r, rm_error *err)
 {
-	if (choose_haves(r, err) < 0 || rm_pack_open(&r->pack, RM_EXIT_SOURCE, err) < 0 ||
+	uint64_t max_size = r->settings->max_pack_size;
+
+	if (choose_haves(r, err) < 0 || rm_pack_open(&r->pack, max_size, RM_EXIT_SOURCE, err) < 0 ||
 	    rm_fetch_pack(&r->src, &r->source_info, &r->in.source, r->haves, r->nhaves,
 			  target_takes_ofs_delta(r), r->pack, err) < 0 ||
 	    rm_pack_finish(r->pack, err) < 0)
@@ -145,6 +147,8 @@ static int push(run *r, const rm_decision *d, rm_oid *after, rm_error *err)
 	rm_pack *pack = d->action == RM_ACTION_DELETE ? NULL : r->pack;
 
 	if (rm_push(&r->tgt, &r->target_refs, r->refname, &r->in.target, new_value, pack, err) < 0) {
+		if (pack && rm_pack_is_relay(pack))
+			rm_pack_close_reader(pack); /* the fetch ends now, not at its next write */
 		/* The outputs tell what the target holds now, whoever moved it; and a push whose
 		 * answer was lost or garbled may well have been applied (SPEC 6). */
 		if (!read_target_again(r, &now))
@@ -152,7 +156,7 @@ static int push(run *r, const rm_decision *d, rm_oid *after, rm_error *err)
 		*after = now;
 		if (!rm_oid_equal(&now, new_value))
 			return -1;
-		rm_log("target: %s; but the target holds the new value", err->msg);
+		rm_log("%s; but the target holds the new value", err->msg); /* msg names the side */
 		rm_error_clear(err);
 	}
 	*after = *new_value;
@@ -182,29 +186,52 @@ static void *fetch_into_relay(void *arg)
 	return NULL;
 }
 
+/* The fetch thread's stack: libcurl, OpenSSL, zlib and a pkt-line buffer need more than musl's
+ * default thread stack (128 KiB). */
+#define FETCH_STACK_SIZE (4 << 20)
+
+static int start_thread(pthread_t *thread, void *(*run_it)(void *), void *arg)
+{
+	pthread_attr_t attr;
+	int rc;
+
+	if (pthread_attr_init(&attr) != 0)
+		return -1;
+	rc = pthread_attr_setstacksize(&attr, FETCH_STACK_SIZE);
+	if (rc == 0)
+		rc = pthread_create(thread, &attr, run_it, arg);
+	pthread_attr_destroy(&attr);
+	return rc;
+}
+
 /* Pushes the pack to the target while it arrives from the source (SPEC 4: no ancestry question
  * waits on it). A failed fetch cuts the push before the pack's checksum, which the target then
  * refuses whole; the fetch's error is the run's. */
 static int relay_and_push(run *r, const rm_decision *d, rm_oid *after, rm_error *err)
 {
 	relay_fetch f = {.r = r};
+	uint64_t max_size = r->settings->max_pack_size;
 	pthread_t fetcher;
 	int rc;
 
-	if (choose_haves(r, err) < 0 || rm_pack_open_relay(&r->pack, RM_EXIT_SOURCE, err) < 0)
+	if (choose_haves(r, err) < 0 ||
+	    rm_pack_open_relay(&r->pack, max_size, RM_EXIT_SOURCE, err) < 0)
 		return -1;
-	if (pthread_create(&fetcher, NULL, fetch_into_relay, &f) != 0)
+	if (start_thread(&fetcher, fetch_into_relay, &f) != 0)
 		return rm_error_set(err, RM_EXIT_SOURCE, "cannot start the fetch");
+	/* The push starts once the pack does: a request body silent while the source counts its
+	 * objects (minutes, for a whole history) could be cut by a proxy in front of the target. */
+	rm_pack_wait_data(r->pack);
 	rc = push(r, d, after, err);
 	rm_pack_close_reader(r->pack);
 	pthread_join(fetcher, NULL);
-	if (f.rc < 0 && !rm_pack_reader_gone(r->pack)) {
-		*err = f.err;
-		return -1;
-	}
-	if (rc == 0)
+	if (rc == 0) {
 		log_pack(r);
-	return rc;
+		return 0;
+	}
+	if (f.rc < 0 && !rm_pack_reader_gone(r->pack))
+		*err = f.err;
+	return -1;
 }
 
 static bool needs_pack(rm_action a)

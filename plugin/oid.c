@@ -33,11 +33,6 @@ bool rm_oid_is_set(const rm_oid *oid)
 	return oid->hex[0] != '\0';
 }
 
-bool rm_oid_is_zero(const rm_oid *oid)
-{
-	return strspn(oid->hex, "0") == RM_OID_HEXSZ;
-}
-
 bool rm_oid_equal(const rm_oid *a, const rm_oid *b)
 {
 	return strcmp(a->hex, b->hex) == 0;

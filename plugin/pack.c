@@ -3,16 +3,17 @@
 #include <dirent.h>
 #include <errno.h>
 #include <git2.h>
-#include <openssl/evp.h>
+#include <poll.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "buf.h"
+#include "pack_check.h"
 
-#define PACK_HEADER_LEN 12
 #define PACK_TRAILER_LEN 20
 /* Room in the relay between the two threads: enough to keep both sides busy. */
 #define RELAY_BUFFER (1 << 20)
@@ -21,13 +22,7 @@ enum writer_state { RELAY_WRITING, RELAY_VERIFIED, RELAY_FAILED };
 
 struct rm_pack {
 	int fail_exit;
-	uint64_t size;
-	unsigned char header[PACK_HEADER_LEN];
-	/* The checksum of every byte but the last PACK_TRAILER_LEN written so far, and those
-	 * bytes; NULL when the indexer checks the pack instead. */
-	EVP_MD_CTX *sha1;
-	unsigned char tail[PACK_TRAILER_LEN];
-	size_t tail_len;
+	rm_pack_check *check;	/* header, size limit and trailer, on every pack */
 
 	FILE *spool;		/* NULL for a relay */
 	git_indexer *indexer;	/* NULL when not indexing */
@@ -96,30 +91,30 @@ static int open_indexer(rm_pack *p, rm_error *err)
 	return 0;
 }
 
-/* A pack of either kind; we checksum it unless the indexer does. */
-static rm_pack *new_pack(bool index, int fail_exit)
+static rm_pack *new_pack(uint64_t max_size, int fail_exit, rm_error *err)
 {
 	rm_pack *p = calloc(1, sizeof(*p));
 
-	if (!p)
+	if (!p) {
+		rm_error_set(err, fail_exit, "pack: out of memory");
 		return NULL;
+	}
 	p->fail_exit = fail_exit;
 	p->relay_in = p->relay_out = -1;
-	if (!index && (!(p->sha1 = EVP_MD_CTX_new()) ||
-		       EVP_DigestInit_ex(p->sha1, EVP_sha1(), NULL) != 1)) {
+	if (rm_pack_check_new(&p->check, max_size, fail_exit, err) < 0) {
 		rm_pack_free(p);
 		return NULL;
 	}
 	return p;
 }
 
-int rm_pack_open(rm_pack **out, int fail_exit, rm_error *err)
+int rm_pack_open(rm_pack **out, uint64_t max_size, int fail_exit, rm_error *err)
 {
-	rm_pack *p = new_pack(true, fail_exit);
+	rm_pack *p = new_pack(max_size, fail_exit, err);
 
 	*out = NULL;
 	if (!p)
-		return rm_error_set(err, fail_exit, "pack: out of memory");
+		return -1;
 	p->spool = open_spool();
 	if (!p->spool) {
 		rm_pack_free(p);
@@ -134,14 +129,14 @@ int rm_pack_open(rm_pack **out, int fail_exit, rm_error *err)
 	return 0;
 }
 
-int rm_pack_open_relay(rm_pack **out, int fail_exit, rm_error *err)
+int rm_pack_open_relay(rm_pack **out, uint64_t max_size, int fail_exit, rm_error *err)
 {
-	rm_pack *p = new_pack(false, fail_exit);
+	rm_pack *p = new_pack(max_size, fail_exit, err);
 	int ends[2], room = RELAY_BUFFER;
 
 	*out = NULL;
 	if (!p)
-		return rm_error_set(err, fail_exit, "pack: out of memory");
+		return -1;
 	/* A socket pair rather than a pipe: send() with MSG_NOSIGNAL reports a vanished reader as
 	 * EPIPE without raising SIGPIPE in the whole process. */
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ends) < 0) {
@@ -162,37 +157,6 @@ bool rm_pack_is_relay(const rm_pack *p)
 	return p->spool == NULL;
 }
 
-/* Feeds the checksum every byte but the last PACK_TRAILER_LEN seen, which wait in p->tail. */
-static void checksum(rm_pack *p, const unsigned char *data, size_t len)
-{
-	size_t keep;
-
-	if (len >= PACK_TRAILER_LEN) {
-		EVP_DigestUpdate(p->sha1, p->tail, p->tail_len);
-		EVP_DigestUpdate(p->sha1, data, len - PACK_TRAILER_LEN);
-		memcpy(p->tail, data + len - PACK_TRAILER_LEN, PACK_TRAILER_LEN);
-		p->tail_len = PACK_TRAILER_LEN;
-		return;
-	}
-	keep = PACK_TRAILER_LEN - len;
-	if (p->tail_len > keep) {
-		EVP_DigestUpdate(p->sha1, p->tail, p->tail_len - keep);
-		memmove(p->tail, p->tail + p->tail_len - keep, keep);
-		p->tail_len = keep;
-	}
-	memcpy(p->tail + p->tail_len, data, len);
-	p->tail_len += len;
-}
-
-static bool checksum_matches(rm_pack *p)
-{
-	unsigned char sum[EVP_MAX_MD_SIZE];
-	unsigned int len = 0;
-
-	return p->tail_len == PACK_TRAILER_LEN && EVP_DigestFinal_ex(p->sha1, sum, &len) == 1 &&
-	       len == PACK_TRAILER_LEN && memcmp(sum, p->tail, PACK_TRAILER_LEN) == 0;
-}
-
 static int relay_send(rm_pack *p, const unsigned char *data, size_t len, rm_error *err)
 {
 	while (len > 0) {
@@ -211,13 +175,8 @@ static int relay_send(rm_pack *p, const unsigned char *data, size_t len, rm_erro
 
 int rm_pack_write(rm_pack *p, const void *data, size_t len, rm_error *err)
 {
-	if (p->size < PACK_HEADER_LEN) {
-		size_t n = PACK_HEADER_LEN - (size_t)p->size;
-		memcpy(p->header + p->size, data, n < len ? n : len);
-	}
-	p->size += len;
-	if (p->sha1)
-		checksum(p, data, len);
+	if (rm_pack_check_update(p->check, data, len, err) < 0)
+		return -1;
 	if (!p->spool)
 		return relay_send(p, data, len, err);
 	if (fwrite(data, 1, len, p->spool) != len)
@@ -259,22 +218,9 @@ void rm_pack_abandon(rm_pack *p)
 	end_relay(p, RELAY_FAILED);
 }
 
-static int check_whole(rm_pack *p, rm_error *err)
-{
-	if (p->size < PACK_HEADER_LEN + PACK_TRAILER_LEN || memcmp(p->header, "PACK", 4) != 0)
-		return rm_error_set(err, p->fail_exit, "pack: the source sent no valid pack (%llu bytes)",
-				    (unsigned long long)p->size);
-	if (p->sha1 && !checksum_matches(p))
-		return rm_error_set_transient(err, p->fail_exit,
-					      "pack: the source's pack is corrupt (its checksum does "
-					      "not match its %llu bytes)",
-					      (unsigned long long)p->size);
-	return 0;
-}
-
 int rm_pack_finish(rm_pack *p, rm_error *err)
 {
-	if (check_whole(p, err) < 0) {
+	if (rm_pack_check_finish(p->check, err) < 0) {
 		if (!p->spool)
 			end_relay(p, RELAY_FAILED);
 		return -1;
@@ -338,6 +284,15 @@ ssize_t rm_pack_read(rm_pack *p, void *buf, size_t max, rm_error *err)
 	if (n == 0 && ferror(p->spool))
 		return rm_error_set(err, p->fail_exit, "pack: cannot read the spool file");
 	return (ssize_t)n;
+}
+
+void rm_pack_wait_data(rm_pack *p)
+{
+	struct pollfd in = {.fd = p->relay_out, .events = POLLIN};
+
+	/* The writer always ends (the source's requests time out), which wakes this too. */
+	while (poll(&in, 1, -1) < 0 && errno == EINTR)
+		;
 }
 
 bool rm_pack_reader_gone(const rm_pack *p)
@@ -409,15 +364,12 @@ int rm_pack_has_child_of(rm_pack *p, const rm_oid *parent, bool *found, rm_error
 
 uint64_t rm_pack_size(const rm_pack *p)
 {
-	return p->size;
+	return rm_pack_check_size(p->check);
 }
 
 uint32_t rm_pack_object_count(const rm_pack *p)
 {
-	if (p->size < PACK_HEADER_LEN)
-		return 0;
-	const unsigned char *n = p->header + 8;
-	return (uint32_t)n[0] << 24 | (uint32_t)n[1] << 16 | (uint32_t)n[2] << 8 | n[3];
+	return rm_pack_check_objects(p->check);
 }
 
 static void remove_folder(const char *path)
@@ -454,6 +406,6 @@ void rm_pack_free(rm_pack *p)
 	if (p->relay_in >= 0)
 		close(p->relay_in);
 	rm_pack_close_reader(p);
-	EVP_MD_CTX_free(p->sha1);
+	rm_pack_check_free(p->check);
 	free(p);
 }

@@ -12,7 +12,8 @@
 
 int rm_target_read_refs(rm_remote *tgt, rm_advert *adv, rm_error *err)
 {
-	rm_http_req req = {.service = "git-receive-pack", .discovery = true};
+	rm_http_req req = {.service = "git-receive-pack", .discovery = true,
+			   .max_bytes = RM_ADVERT_MAX_BYTES};
 
 	if (rm_http_pkt_request(tgt, &req, rm_advert_on_pkt, adv, "ref advertisement", adv->error,
 				err) < 0)
@@ -102,7 +103,7 @@ static ssize_t read_pack(void *pack, void *buf, size_t max, rm_error *err)
 int rm_push(rm_remote *tgt, const rm_advert *adv, const char *refname, const rm_oid *old,
 	    const rm_oid *new_value, rm_pack *pack, rm_error *err)
 {
-	rm_http_req req = {.service = "git-receive-pack"};
+	rm_http_req req = {.service = "git-receive-pack", .max_bytes = RM_REPORT_MAX_BYTES};
 	push_answer answer = {.multiplexed = rm_caps_has(adv->caps, "side-band-64k", NULL),
 			      .err = err};
 	rm_sideband band = {.side = "target", .fail_exit = RM_EXIT_TARGET, .on_data = read_report,

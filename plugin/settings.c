@@ -17,6 +17,11 @@
 #define CA_CERT_MAX (4u << 20)
 #define PAYLOAD_MAX (25u << 20)
 #define PEM_CERTIFICATE "-----BEGIN CERTIFICATE-----"
+/* Generous: more than any hosting service accepts in one push (GitHub: 2 GiB), yet a bound on
+ * what a broken or hostile source can make us spool. */
+#define PACK_SIZE_DEFAULT (4ull << 30)
+#define PACK_SIZE_MIN (1ull << 10)
+#define PACK_SIZE_MAX (1ull << 40)
 
 /* Parses a setting's non-empty value into `field`, the rm_settings member it fills. The list of
  * settings is settings_table, below the parsers. */
@@ -268,6 +273,32 @@ static int parse_retries(void *field, const char *name, const char *value, rm_er
 	return 0;
 }
 
+/* A size in bytes: a whole number of MiB, or of the unit that follows it (K, M, G; KiB, MiB, GiB;
+ * any case), from PACK_SIZE_MIN to PACK_SIZE_MAX. Binary units, as git's own size settings. */
+static int parse_size(void *field, const char *name, const char *value, rm_error *err)
+{
+	static const struct {
+		const char *unit;
+		unsigned shift;
+	} units[] = {{"", 20}, {"k", 10}, {"kib", 10}, {"m", 20}, {"mib", 20}, {"g", 30}, {"gib", 30}};
+	unsigned long long n;
+	char *end;
+
+	errno = 0;
+	n = strtoull(value, &end, 10);
+	if (isdigit((unsigned char)value[0]) && errno == 0)
+		for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+			if (strcasecmp(end, units[i].unit) == 0 && n <= PACK_SIZE_MAX >> units[i].shift &&
+			    n << units[i].shift >= PACK_SIZE_MIN) {
+				*(uint64_t *)field = (uint64_t)n << units[i].shift;
+				return 0;
+			}
+	return rm_error_set(err, RM_EXIT_USAGE,
+			    "%s: must be a size from 1K to 1024G: a number of MiB, or with a unit "
+			    "K, M or G (512, 100K, 2G)",
+			    name);
+}
+
 static int parse_payload(void *field, const char *name, const char *value, rm_error *err)
 {
 	/* An empty optional input in a Harness expression renders as "null": no body. */
@@ -348,6 +379,7 @@ static const setting settings_table[] = {
 	{"payload", parse_payload, offsetof(rm_settings, payload), false},
 	{"timeout", parse_timeout, offsetof(rm_settings, timeout), false},
 	{"retries", parse_retries, offsetof(rm_settings, retries), false},
+	{"max_pack_size", parse_size, offsetof(rm_settings, max_pack_size), false},
 };
 /* clang-format on */
 
@@ -425,6 +457,7 @@ int rm_settings_load(rm_settings *s, rm_env_lookup lookup, rm_error *err)
 	memset(s, 0, sizeof(*s));
 	s->timeout = 60;
 	s->retries = 3;
+	s->max_pack_size = PACK_SIZE_DEFAULT;
 	if (read_settings(s, lookup, err) < 0 || complete_settings(s, err) < 0) {
 		rm_settings_free(s);
 		return -1;

@@ -38,7 +38,8 @@ static int append_v2_command(rm_buf *body, const char *command, const char *caps
 static int list_ref_v2(rm_remote *src, const char *refname, const char *caps, rm_advert *found,
 		       rm_error *err)
 {
-	rm_http_req req = {.service = "git-upload-pack", .protocol_v2 = true};
+	rm_http_req req = {.service = "git-upload-pack", .protocol_v2 = true,
+			   .max_bytes = RM_ADVERT_MAX_BYTES};
 	rm_buf body;
 	int rc;
 
@@ -71,7 +72,8 @@ static int check_object_format(const char *caps, rm_error *err)
 int rm_source_read_ref(rm_remote *src, const char *refname, rm_oid *value, rm_source_info *info,
 		       rm_error *err)
 {
-	rm_http_req req = {.service = "git-upload-pack", .discovery = true, .protocol_v2 = true};
+	rm_http_req req = {.service = "git-upload-pack", .discovery = true, .protocol_v2 = true,
+			   .max_bytes = RM_ADVERT_MAX_BYTES};
 	rm_advert advert, listed;
 	const rm_advert *where = &advert;
 	int rc;

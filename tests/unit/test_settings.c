@@ -87,7 +87,8 @@ static bool same_settings(const rm_settings *a, const rm_settings *b)
 	       same_string(a->reference, b->reference) && rm_oid_equal(&a->old_sha, &b->old_sha) &&
 	       a->sync_delete == b->sync_delete && a->dry_run == b->dry_run &&
 	       same_string(a->ca_cert, b->ca_cert) && same_string(a->payload, b->payload) &&
-	       a->timeout == b->timeout && a->retries == b->retries;
+	       a->timeout == b->timeout && a->retries == b->retries &&
+	       a->max_pack_size == b->max_pack_size;
 }
 
 /* Loads settings that must fail on `setting`: exit 64, one line naming it, no secret, and
@@ -134,6 +135,7 @@ static void test_defaults(void **state)
 	assert_null(s.payload);
 	assert_int_equal(s.timeout, 60);
 	assert_int_equal(s.retries, 3);
+	assert_int_equal(s.max_pack_size, 4ull << 30);
 	rm_settings_free(&s);
 }
 
@@ -212,6 +214,7 @@ static void test_both_spellings(void **state)
 		{"PLUGIN_PAYLOAD", "PLUGIN_PAYLOAD", "{\"ref\": \"refs/heads/main\"}"},
 		{"PLUGIN_TIMEOUT", "PLUGIN_TIMEOUT", "1"},
 		{"PLUGIN_RETRIES", "PLUGIN_RETRIES", "0"},
+		{"PLUGIN_MAX_PACK_SIZE", "PLUGIN_MAXPACKSIZE", "100K"},
 	};
 	/* clang-format on */
 	rm_settings defaults;
@@ -357,6 +360,18 @@ static void test_errors(void **state)
 		{"retries", "0 to 20", {{"PLUGIN_RETRIES", "21"}}},
 		{"retries", NULL, {{"PLUGIN_RETRIES", "-1"}}},
 		{"retries", NULL, {{"PLUGIN_RETRIES", "2.5"}}},
+		{"max_pack_size", "1K to 1024G", {{"PLUGIN_MAX_PACK_SIZE", "0"}}},
+		{"max_pack_size", NULL, {{"PLUGIN_MAX_PACK_SIZE", "0K"}}},
+		{"max_pack_size", NULL, {{"PLUGIN_MAX_PACK_SIZE", "1025G"}}},
+		{"max_pack_size", NULL, {{"PLUGIN_MAX_PACK_SIZE", "1048577"}}},
+		{"max_pack_size", NULL, {{"PLUGIN_MAXPACKSIZE", "18446744073709551616"}}},
+		{"max_pack_size", NULL, {{"PLUGIN_MAX_PACK_SIZE", "2T"}}},
+		{"max_pack_size", NULL, {{"PLUGIN_MAX_PACK_SIZE", "2GB"}}},
+		{"max_pack_size", NULL, {{"PLUGIN_MAX_PACK_SIZE", "1.5G"}}},
+		{"max_pack_size", NULL, {{"PLUGIN_MAX_PACK_SIZE", "-1"}}},
+		{"max_pack_size", NULL, {{"PLUGIN_MAX_PACK_SIZE", " 5"}}},
+		{"max_pack_size", NULL, {{"PLUGIN_MAX_PACK_SIZE", "5 M"}}},
+		{"max_pack_size", NULL, {{"PLUGIN_MAX_PACK_SIZE", "M"}}},
 		{"ca_cert", "/nonexistent/ca.pem", {{"PLUGIN_CA_CERT", "/nonexistent/ca.pem"}}},
 		{"ca_cert", "BEGIN CERTIFICATE",
 		 {{"PLUGIN_CACERT",
@@ -376,6 +391,41 @@ static void test_errors(void **state)
 	(void)state;
 	for (size_t i = 0; i < ARRAY_LEN(cases); i++)
 		expect_error(cases[i].vars, cases[i].setting, cases[i].mentions);
+}
+
+static void test_max_pack_size(void **state)
+{
+	/* clang-format off */
+	static const struct {
+		const char *value;
+		uint64_t bytes;
+	} cases[] = {
+		{"512", 512ull << 20},
+		{"1", 1ull << 20},
+		{"1K", 1024},
+		{"100k", 100ull << 10},
+		{"100KiB", 100ull << 10},
+		{"3m", 3ull << 20},
+		{"3MiB", 3ull << 20},
+		{"2G", 2ull << 30},
+		{"2gib", 2ull << 30},
+		{"1024G", 1ull << 40},
+		{"1048576", 1ull << 40},
+		{"007", 7ull << 20},
+	};
+	/* clang-format on */
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		var vars[MAX_VARS] = {{"PLUGIN_MAX_PACK_SIZE", cases[i].value}};
+		rm_settings s;
+
+		load_ok(vars, &s);
+		if (s.max_pack_size != cases[i].bytes)
+			fail_msg("%s: %llu bytes", cases[i].value,
+				 (unsigned long long)s.max_pack_size);
+		rm_settings_free(&s);
+	}
 }
 
 static void test_ref_names(void **state)
@@ -542,6 +592,7 @@ int main(void)
 		cmocka_unit_test(test_url_token_agrees_with_setting),
 		cmocka_unit_test(test_url_token_is_enough_to_push),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_max_pack_size),
 		cmocka_unit_test(test_ref_names),
 		cmocka_unit_test(test_ref_is_tag),
 		cmocka_unit_test(test_ca_cert_file),
