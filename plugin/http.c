@@ -300,7 +300,7 @@ static int report_curl_error(transfer *t, CURLcode rc, const char *errbuf)
 	rm_remote *r = t->remote;
 	const char *why = errbuf[0] ? errbuf : curl_easy_strerror(rc);
 
-	if (t->sink_aborted)
+	if (t->sink_aborted && t->err->exit_code)
 		return -1; /* the sink said why */
 	if (rc == CURLE_OPERATION_TIMEDOUT)
 		return rm_error_set_transient(t->err, r->fail_exit,
@@ -445,6 +445,10 @@ static int perform_once(transfer *t, long *status, char **location)
 	}
 	if (t->err->exit_code)
 		goto out;
+	if (!t->checked) { /* an empty body: its type still says whether it is ours */
+		t->checked = true;
+		t->ok = answer_is_smart(t);
+	}
 	if (is_redirect(*status)) {
 		char *target = NULL;
 		curl_easy_getinfo(t->curl, CURLINFO_REDIRECT_URL, &target);
@@ -482,8 +486,6 @@ int rm_http_request(rm_remote *remote, const rm_http_req *req, rm_error *err)
 		free(location);
 		if (status < 200 || status > 299)
 			return report_http_status(&t, status);
-		if (!t.checked) /* an empty body: its type still says whether it is ours */
-			t.ok = answer_is_smart(&t);
 		return t.ok ? 0 : -1;
 	}
 }

@@ -23,6 +23,7 @@ and still has a count left wins.
                the server does not wait for the rest) and relays what the server answers
   garbage      answers 200 with the smart-HTTP content type and bytes that are no pkt-lines:
                without forwarding, or after with forward=1
+  empty        answers 200 with the smart-HTTP content type and no body, without forwarding
   stall        holds the connection, sending nothing, until the client gives up (at most
                --lifetime seconds)
   redirect     answers 302 to the same path on the sink, as http://<host>:<sink port>, with host
@@ -105,6 +106,8 @@ class Proxy:
         for line in head.split(b"\r\n")[1:]:
             name, _, value = line.partition(b":")
             headers[name.strip().lower().decode("latin-1")] = value.strip().decode("latin-1")
+        if headers.get("transfer-encoding", "").lower() == "chunked":
+            return head, headers, Proxy.read_chunked(conn, body)
         length = int(headers.get("content-length", "0"))
         if length > MAX_BODY:
             raise ValueError("body too large")
@@ -114,6 +117,35 @@ class Proxy:
                 raise ValueError("request body cut short")
             body += chunk
         return head, headers, body[:length]
+
+    @staticmethod
+    def read_chunked(conn, data):
+        """The body of a chunked request (a relayed push), decoded; `data` is what came with the
+        headers. It is forwarded with a Content-Length."""
+        body = b""
+
+        def need(n):
+            nonlocal data
+            while len(data) < n:
+                chunk = conn.recv(65536)
+                if not chunk:
+                    raise ValueError("chunked request body cut short")
+                data += chunk
+                if len(data) > MAX_BODY + MAX_HEADERS:
+                    raise ValueError("body too large")
+
+        while True:
+            while b"\r\n" not in data:
+                need(len(data) + 1)
+            line, data = data.split(b"\r\n", 1)
+            size = int(line.split(b";")[0], 16)
+            need(size + 2)
+            body += data[:size]
+            data = data[size + 2:]
+            if len(body) > MAX_BODY:
+                raise ValueError("body too large")
+            if size == 0:
+                return body
 
     def forward(self, head, body, declared=None):
         """Sends the request upstream as HTTP/1.0 (so the answer is not chunked and ends with the
@@ -233,6 +265,9 @@ class Proxy:
             self.answer(conn, b"HTTP/1.1 200 OK",
                         [b"Content-Type: " + self.content_type(head).encode()],
                         b"zzzz this is no pkt-line \x00\xff\xfe garbage\n" * 4)
+        elif fault == "empty":
+            self.answer(conn, b"HTTP/1.1 200 OK",
+                        [b"Content-Type: " + self.content_type(head).encode()], b"")
         elif fault == "stall":
             self.hold(conn)
         elif fault == "redirect":

@@ -107,6 +107,8 @@ t faults/push-applied-answer-lost-create push_answer_lost create
 t faults/push-request-cut fault 4 ff "fault=cut-request match=$PUSH count=9" PLUGIN_RETRIES=1
 t faults/push-request-cut-create fault 4 create "fault=cut-request match=$PUSH count=9"
 t faults/push-answer-garbage fault 4 ff "fault=garbage match=$PUSH"
+t faults/push-answer-empty fault 4 ff "fault=empty match=$PUSH"
+t faults/push-answer-empty-create fault 4 create "fault=empty match=$PUSH"
 
 push_answer_garbled() { # the push was applied, its answer garbled
 	fault 0 ff "fault=garbage forward=1 match=$PUSH"
