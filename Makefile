@@ -66,7 +66,10 @@ test-static: static
 demo: deps $(BUILD)/refmirror
 	@REFMIRROR=$(abspath $(BUILD)/refmirror) scripts/demo
 
-bench: deps $(BUILD)/refmirror
+# refmirror against the git CLI and the floor on a large generated repository (cached in .cache/bench/);
+# figures in build/bench/; BENCH_PUBLISH=1 also refreshes docs/bench.png and the README's table.
+bench: $(BUILD)/refmirror
+	@scripts/install-deps bench
 	@REFMIRROR=$(abspath $(BUILD)/refmirror) tests/bench/run
 
 clean:

@@ -3,7 +3,9 @@
 # (user "git", a random test token as the password), HTTP and HTTPS (a test CA made here), bound to
 # 127.0.0.1 only. Source this file, then:
 #
-#   server_start WORKDIR   creates WORKDIR/{ca,certs,repos,...}, starts lighttpd and exports
+#   server_start WORKDIR   creates WORKDIR/{ca,certs,repos,...}, starts lighttpd (request and
+#                          response bodies streamed, not buffered whole, when RM_SERVER_STREAM is
+#                          set) and exports
 #       GIT_ROOT      the directory holding the bare repositories
 #       HTTP_BASE     http://127.0.0.1:PORT/git        (protocol v2 when the client asks for it)
 #       HTTP_V0_BASE  http://127.0.0.1:PORT/git-v0     (the same repos, protocol v0 only)
@@ -91,7 +93,16 @@ _server_make_cgis() {
 }
 
 _server_write_config() {
-	local d=$1 port=$2 tls_port=$3
+	local d=$1 port=$2 tls_port=$3 stream=
+	# RM_SERVER_STREAM set (make bench): bodies stream between the client and git http-backend, as
+	# on a hosting service, instead of being buffered whole first (lighttpd's default). A request
+	# body without a Content-Length (the git CLI's chunked pushes) is still buffered whole: a CGI
+	# needs its length, and lighttpd answers 411 to a streamed one.
+	if [ -n "${RM_SERVER_STREAM:-}" ]; then
+		stream='server.stream-request-body  = 2
+server.stream-response-body = 2
+$REQUEST_HEADER["Content-Length"] == "" { server.stream-request-body = 0 }'
+	fi
 	cat >"$d/lighttpd.conf" <<-EOF
 		server.modules = ( "mod_access", "mod_alias", "mod_setenv", "mod_auth", "mod_authn_file",
 		                   "mod_cgi", "mod_openssl", "mod_accesslog" )
@@ -109,6 +120,7 @@ _server_write_config() {
 		server.stream-response-body = 2
 		server.max-read-idle  = 60
 		server.max-write-idle = 60
+		$stream
 
 		\$SERVER["socket"] == "127.0.0.1:$tls_port" {
 		    ssl.engine  = "enable"
