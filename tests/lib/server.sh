@@ -3,9 +3,8 @@
 # (user "git", a random test token as the password), HTTP and HTTPS (a test CA made here), bound to
 # 127.0.0.1 only. Source this file, then:
 #
-#   server_start WORKDIR   creates WORKDIR/{ca,certs,repos,...}, starts lighttpd (request and
-#                          response bodies streamed, not buffered whole, when RM_SERVER_STREAM is
-#                          set) and exports
+#   server_start WORKDIR   creates WORKDIR/{ca,certs,repos,...}, starts lighttpd (bodies
+#                          streamed, not buffered whole, as on a git host) and exports
 #       GIT_ROOT      the directory holding the bare repositories
 #       HTTP_BASE     http://127.0.0.1:PORT/git        (protocol v2 when the client asks for it)
 #       HTTP_V0_BASE  http://127.0.0.1:PORT/git-v0     (the same repos, protocol v0 only)
@@ -93,16 +92,7 @@ _server_make_cgis() {
 }
 
 _server_write_config() {
-	local d=$1 port=$2 tls_port=$3 stream=
-	# RM_SERVER_STREAM set (make bench): bodies stream between the client and git http-backend, as
-	# on a hosting service, instead of being buffered whole first (lighttpd's default). A request
-	# body without a Content-Length (the git CLI's chunked pushes) is still buffered whole: a CGI
-	# needs its length, and lighttpd answers 411 to a streamed one.
-	if [ -n "${RM_SERVER_STREAM:-}" ]; then
-		stream='server.stream-request-body  = 2
-server.stream-response-body = 2
-$REQUEST_HEADER["Content-Length"] == "" { server.stream-request-body = 0 }'
-	fi
+	local d=$1 port=$2 tls_port=$3
 	cat >"$d/lighttpd.conf" <<-EOF
 		server.modules = ( "mod_access", "mod_alias", "mod_setenv", "mod_auth", "mod_authn_file",
 		                   "mod_cgi", "mod_openssl", "mod_accesslog" )
@@ -114,13 +104,15 @@ $REQUEST_HEADER["Content-Length"] == "" { server.stream-request-body = 0 }'
 		# Body bytes sent and request bytes received, for the benchmarks.
 		accesslog.format     = "%h %t \\"%r\\" %>s out=%b in=%I"
 		server.max-request-size = 0
-		# Answers stream through as git hosts send them (lighttpd's default buffers each whole, which
-		# would hide whether a client relays a pack as it arrives). Request bodies stay buffered:
-		# lighttpd answers 411 to a chunked body it would stream to a CGI.
+		# Bodies stream between the client and git http-backend as on a git host, instead of being
+		# buffered whole first (lighttpd's default, which would serialise a relayed pack). A request
+		# body without a Content-Length (a chunked push, as git and refmirror send a large one) is
+		# still buffered whole: a CGI needs its length, and lighttpd answers 411 to a streamed one.
+		server.stream-request-body  = 2
 		server.stream-response-body = 2
+		\$REQUEST_HEADER["Content-Length"] == "" { server.stream-request-body = 0 }
 		server.max-read-idle  = 60
 		server.max-write-idle = 60
-		$stream
 
 		\$SERVER["socket"] == "127.0.0.1:$tls_port" {
 		    ssl.engine  = "enable"
