@@ -66,8 +66,11 @@ static void multiplexed(const uint8_t *data, size_t size)
 	memset(&a, 0, sizeof(a));
 	rm_report_init(&a.report, "refs/heads/main");
 	rm_remote_log_init(&a.messages, "target");
-	a.band = (rm_sideband){.side = "target", .fail_exit = RM_EXIT_TARGET,
-			       .on_data = on_band_data, .ctx = &a, .messages = &a.messages,
+	a.band = (rm_sideband){.side = "target",
+			       .fail_exit = RM_EXIT_TARGET,
+			       .on_data = on_band_data,
+			       .ctx = &a,
+			       .messages = &a.messages,
 			       .err = &a.err};
 	a.inner = rm_pkt_reader_new(rm_report_on_pkt, &a.report);
 	outer = rm_pkt_reader_new(on_outer_pkt, &a);
@@ -77,8 +80,9 @@ static void multiplexed(const uint8_t *data, size_t size)
 	rm_log_remote_end(&a.messages);
 	if (rc != 0 && !*a.err.msg && !*rm_pkt_reader_error(outer))
 		abort(); /* every failure says why */
-	if (rc != 0 && *a.err.msg && a.err.exit_code != RM_EXIT_TARGET)
-		abort();
+	if (rc != 0 && *a.err.msg &&
+	    (a.err.exit_code != RM_EXIT_TARGET || strpbrk(a.err.msg, "\r\n")))
+		abort(); /* a server's words make one line of the error */
 	check(&a.report, NULL, 0);
 	rm_pkt_reader_free(outer);
 	rm_pkt_reader_free(a.inner);
