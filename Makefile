@@ -9,14 +9,22 @@ BUILD   := build-asan
 CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=address,undefined
 endif
+# The libFuzzer targets of tests/fuzz/ (make fuzz): clang, every UBSan report fatal.
+ifeq ($(FUZZ),1)
+BUILD   := build-fuzz
+CC      := clang
+CFLAGS  += -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+endif
 
 SRCS      := $(wildcard plugin/*.c)
 OBJS      := $(patsubst plugin/%.c,$(BUILD)/obj/%.o,$(SRCS))
 LIB_OBJS  := $(filter-out $(BUILD)/obj/main.o,$(OBJS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_SECONDS ?= 30
 
-.PHONY: all deps test unit integration test-yaml demo clean bench test-asan test-valgrind static test-static
+.PHONY: all deps test unit integration test-yaml demo clean bench test-asan test-valgrind static test-static fuzz fuzz-build
 all: $(BUILD)/refmirror
 
 $(BUILD)/obj/%.o: plugin/%.c $(wildcard include/*.h) | $(BUILD)/obj
@@ -28,7 +36,10 @@ $(BUILD)/refmirror: $(OBJS)
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) | $(BUILD)/tests
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(LIBS) -lcmocka
 
-$(BUILD)/obj $(BUILD)/tests:
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_OBJS) | $(BUILD)/fuzz
+	$(CC) $(CFLAGS) -fsanitize=fuzzer -o $@ $< $(LIB_OBJS) $(LIBS)
+
+$(BUILD)/obj $(BUILD)/tests $(BUILD)/fuzz:
 	mkdir -p $@
 
 # Installs the Debian packages the build and tests need, only when one is missing.
@@ -49,6 +60,14 @@ test: unit integration test-yaml
 
 test-asan:
 	$(MAKE) SANITIZE=1 test
+
+# Each fuzz target for FUZZ_SECONDS on its seed corpus (read only; new inputs go to build-fuzz/):
+# fails on any crash, leak, UBSan report or timeout.
+fuzz: deps
+	@$(MAKE) --no-print-directory FUZZ=1 fuzz-build
+	@tests/fuzz/run $(FUZZ_SECONDS) $(patsubst tests/fuzz/%.c,build-fuzz/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+
+fuzz-build: $(FUZZ_BINS)
 
 # The integration suite with the binary under valgrind: any error or leak fails its scenario.
 test-valgrind: deps $(BUILD)/refmirror
@@ -73,4 +92,4 @@ bench: $(BUILD)/refmirror
 	@REFMIRROR=$(abspath $(BUILD)/refmirror) tests/bench/run
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz

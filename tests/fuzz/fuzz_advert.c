@@ -5,6 +5,23 @@
 
 #include "refs.h"
 
+/* The capability list's first entry, asked for by name, is found, with its value if it has one. */
+static void check_first_cap(const char *caps)
+{
+	size_t len = strcspn(caps, " \n");
+	size_t name_len = strcspn(caps, " \n=");
+	char name[RM_PKT_DATA_MAX + 1];
+	const char *value;
+
+	if (name_len == 0)
+		return;
+	memcpy(name, caps, name_len);
+	name[name_len] = '\0';
+	if (!rm_caps_has(caps, name, &value) ||
+	    value != (name_len < len ? caps + name_len + 1 : NULL))
+		abort();
+}
+
 static void parse(rm_pkt_cb cb, const uint8_t *data, size_t size)
 {
 	rm_advert a;
@@ -21,6 +38,7 @@ static void parse(rm_pkt_cb cb, const uint8_t *data, size_t size)
 		if (!a.caps || (a.version != 0 && a.version != 2))
 			abort();
 		rm_caps_has(a.caps, "side-band-64k", NULL);
+		check_first_cap(a.caps);
 		for (size_t i = 0; i < a.nrefs; i++)
 			if (rm_advert_find(&a, a.refs[i].name) == NULL ||
 			    !rm_oid_is_set(&a.refs[i].oid))

@@ -1,5 +1,5 @@
-/* Arbitrary bytes as a webhook body: either refused with a "payload: " message and nothing
- * left to free, or read into changes that keep the header's promises. */
+/* Arbitrary bytes as a webhook body: either refused with a one-line "payload: " message and
+ * nothing left to free, or read into changes that keep the header's promises. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (rc == -1) {
 		if (err.exit_code != RM_EXIT_USAGE || strncmp(err.msg, "payload: ", 9) != 0 ||
-		    p.provider || p.changes || p.nchanges)
+		    strpbrk(err.msg, "\r\n") || p.provider || p.changes || p.nchanges)
 			abort();
 		return 0;
 	}

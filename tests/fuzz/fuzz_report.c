@@ -1,27 +1,100 @@
-/* Arbitrary bytes as receive-pack's report-status. */
+/* Arbitrary bytes as receive-pack's answer to a push: plain report-status, and multiplexed as with
+ * side-band-64k (report-status pkt-lines inside band 1, the server's messages on band 2, its fatal
+ * error on band 3), routed as rm_push routes them. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
 #include "refs.h"
+#include "sideband.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* What the callers rely on, however the report ended. */
+static void check(const rm_report *report, const rm_pkt_reader *r, int rc)
+{
+	if (rc != 0 && !*report->error && (!r || !*rm_pkt_reader_error(r)))
+		abort(); /* every failure says why */
+	if ((report->complete && !report->seen_unpack) || (report->ref_ok && !report->ref_seen) ||
+	    strlen(report->unpack_error) >= sizeof(report->unpack_error) ||
+	    strlen(report->ref_error) >= sizeof(report->ref_error))
+		abort();
+}
+
+static void plain(const uint8_t *data, size_t size)
 {
 	rm_report report;
 	rm_pkt_reader *r;
-	int rc;
 
 	rm_report_init(&report, "refs/heads/main");
 	r = rm_pkt_reader_new(rm_report_on_pkt, &report);
 	if (!r)
 		abort();
-	rc = rm_pkt_reader_feed(r, (const char *)data, size);
-	if (rc != 0 && !*report.error && !*rm_pkt_reader_error(r))
-		abort(); /* every failure says why */
-	if ((report.complete && !report.seen_unpack) || (report.ref_ok && !report.ref_seen) ||
-	    strlen(report.unpack_error) >= sizeof(report.unpack_error) ||
-	    strlen(report.ref_error) >= sizeof(report.ref_error))
-		abort();
+	check(&report, r, rm_pkt_reader_feed(r, (const char *)data, size));
 	rm_pkt_reader_free(r);
+}
+
+typedef struct answer {
+	rm_sideband band;
+	rm_pkt_reader *inner; /* report-status, from band 1's bytes */
+	rm_report report;
+	rm_remote_log messages;
+	rm_error err;
+} answer;
+
+static int on_band_data(void *ctx, const char *data, size_t len)
+{
+	answer *a = ctx;
+
+	if (rm_pkt_reader_feed(a->inner, data, len) == 0)
+		return 0;
+	return rm_error_set(&a->err, RM_EXIT_TARGET, "target: bad report-status");
+}
+
+static int on_outer_pkt(void *ctx, rm_pkt_type type, const char *data, size_t len)
+{
+	answer *a = ctx;
+
+	return type == RM_PKT_DATA ? rm_sideband_route(&a->band, data, len) : 0;
+}
+
+static void multiplexed(const uint8_t *data, size_t size)
+{
+	answer a;
+	rm_pkt_reader *outer;
+	int rc;
+
+	memset(&a, 0, sizeof(a));
+	rm_report_init(&a.report, "refs/heads/main");
+	rm_remote_log_init(&a.messages, "target");
+	a.band = (rm_sideband){.side = "target",
+			       .fail_exit = RM_EXIT_TARGET,
+			       .on_data = on_band_data,
+			       .ctx = &a,
+			       .messages = &a.messages,
+			       .err = &a.err};
+	a.inner = rm_pkt_reader_new(rm_report_on_pkt, &a.report);
+	outer = rm_pkt_reader_new(on_outer_pkt, &a);
+	if (!a.inner || !outer)
+		abort();
+	rc = rm_pkt_reader_feed(outer, (const char *)data, size);
+	rm_log_remote_end(&a.messages);
+	if (rc != 0 && !*a.err.msg && !*rm_pkt_reader_error(outer))
+		abort(); /* every failure says why */
+	if (rc != 0 && *a.err.msg &&
+	    (a.err.exit_code != RM_EXIT_TARGET || strpbrk(a.err.msg, "\r\n")))
+		abort(); /* a server's words make one line of the error */
+	check(&a.report, NULL, 0);
+	rm_pkt_reader_free(outer);
+	rm_pkt_reader_free(a.inner);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static int once;
+
+	if (!once++)
+		rm_log_add_secret("hunter2"); /* the server's messages are masked */
+	plain(data, size);
+	multiplexed(data, size);
 	return 0;
 }
