@@ -1,11 +1,12 @@
 /* The pack on its way from source to target, read once as a stream, never held whole in memory.
  *
  * Spooled: written to an unlinked temporary file as it streams in and fed to libgit2's indexer
- * at the same time, which checks every object and lets us see which commits
- * the pack holds; read back for the push after rm_pack_finish.
+ * at the same time, which checks every object and lets us see which commits the pack holds;
+ * read back for the push after rm_pack_finish.
  *
- * Relayed: written by the thread that fetches it into a socket pair that the thread pushing it reads,
- * so the target receives the pack while the source is still sending it, and nothing is stored.
+ * Relayed: written by the thread that fetches it into a socket pair that the thread pushing it
+ * reads, so the target receives the pack while the source is still sending it, and nothing is
+ * stored.
  *
  * Either way the pack's trailing checksum is verified before the push can end: a spooled pack is
  * checked by rm_pack_finish before any push starts, and a relayed pack's last 20 bytes reach the
@@ -27,9 +28,10 @@ typedef struct rm_pack rm_pack;
  * rm_pack_free. */
 int rm_pack_open(rm_pack **out, uint64_t max_size, int fail_exit, rm_error *err);
 
-/* Opens a relay (a socket pair) for a pack of at most `max_size` bytes. Returns 0, or -1 with *err. The writer calls rm_pack_write, then
- * rm_pack_finish or rm_pack_abandon, from one thread; the reader calls rm_pack_read and
- * rm_pack_close_reader from another. Free with rm_pack_free once both are done. */
+/* Opens a relay (a socket pair) for a pack of at most `max_size` bytes. Returns 0, or -1 with
+ * *err. The writer calls rm_pack_write, then rm_pack_finish or rm_pack_abandon, from one thread;
+ * the reader calls rm_pack_read and rm_pack_close_reader from another. Free with rm_pack_free
+ * once both are done. */
 int rm_pack_open_relay(rm_pack **out, uint64_t max_size, int fail_exit, rm_error *err);
 
 /* Writer: appends the next bytes of the pack. 0, or -1 with *err (over `max_size`, a bad header,
@@ -41,12 +43,14 @@ int rm_pack_write(rm_pack *p, const void *data, size_t len, rm_error *err);
  * reader have the last bytes. 0, or -1 with *err (a relay's reader then fails too). */
 int rm_pack_finish(rm_pack *p, rm_error *err);
 
-/* Writer of a relay: gives up (the fetch failed); the reader fails instead of reaching the end. */
+/* Writer: gives up (the fetch failed). A relay's reader then fails instead of reaching the end;
+ * a spool is left as it is, never to be read. */
 void rm_pack_abandon(rm_pack *p);
 
 /* Reader: copies up to `max` next bytes of the pack into `buf` (a relay blocks until some come,
- * and needs `max` over 20: libcurl's upload buffers are kilobytes) and returns how many, 0 at the end of a whole, verified pack, or -1 with *err (exit code
- * `fail_exit`) when it cannot be read, was abandoned or failed verification. */
+ * and needs `max` over RM_PACK_TRAILER_LEN: libcurl's upload buffers are kilobytes) and returns
+ * how many, 0 at the end of a whole, verified pack, or -1 with *err (exit code `fail_exit`) when
+ * it cannot be read, was abandoned or failed verification. */
 ssize_t rm_pack_read(rm_pack *p, void *buf, size_t max, rm_error *err);
 
 /* Reader of a relay: waits until the first bytes of the pack came, or the writer ended. */

@@ -1,13 +1,17 @@
 /* Checks a pack as its bytes stream past, without holding or re-reading them: the 12-byte header
  * ("PACK", version 2 or 3, an object count the size can hold), a size limit, and the trailer, the
- * SHA-1 of every byte before it. A pack damaged on the way (or cut, or padded) fails here before any of
- * it is pushed, whether it was spooled or is to be relayed as it arrives. */
+ * SHA-1 of every byte before it. A pack damaged on the way (or cut, or padded) fails here before
+ * a push of it can complete: a spooled pack before its push starts, a relayed one before its
+ * trailer goes out (rm_pack). */
 #ifndef RM_PACK_CHECK_H
 #define RM_PACK_CHECK_H
 
 #include <stddef.h>
 #include <stdint.h>
 #include "error.h"
+
+/* A pack ends with the SHA-1 of all its bytes before. */
+#define RM_PACK_TRAILER_LEN 20
 
 typedef struct rm_pack_check rm_pack_check;
 

@@ -77,15 +77,25 @@ static void log_pack(const run *r)
 	       (unsigned long long)rm_pack_size(r->pack), r->nhaves, r->nhaves == 1 ? "" : "s");
 }
 
+/* Fetches the pack of what the target lacks into r->pack (spool or relay) and ends it there:
+ * verified, or abandoned when the fetch failed. */
+static int fetch_into_pack(run *r, rm_error *err)
+{
+	if (rm_fetch_pack(&r->src, &r->source_info, &r->in.source, r->haves, r->nhaves,
+			  target_takes_ofs_delta(r), r->pack, err) < 0) {
+		rm_pack_abandon(r->pack);
+		return -1;
+	}
+	return rm_pack_finish(r->pack, err);
+}
+
 /* Fetches the pack into an indexed spool, for the ancestry question. */
 static int fetch_pack(run *r, rm_error *err)
 {
 	uint64_t max_size = r->settings->max_pack_size;
 
 	if (choose_haves(r, err) < 0 || rm_pack_open(&r->pack, max_size, RM_EXIT_SOURCE, err) < 0 ||
-	    rm_fetch_pack(&r->src, &r->source_info, &r->in.source, r->haves, r->nhaves,
-			  target_takes_ofs_delta(r), r->pack, err) < 0 ||
-	    rm_pack_finish(r->pack, err) < 0)
+	    fetch_into_pack(r, err) < 0)
 		return -1;
 	log_pack(r);
 	return 0;
@@ -175,14 +185,8 @@ typedef struct relay_fetch {
 static void *fetch_into_relay(void *arg)
 {
 	relay_fetch *f = arg;
-	run *r = f->r;
 
-	f->rc = rm_fetch_pack(&r->src, &r->source_info, &r->in.source, r->haves, r->nhaves,
-			      target_takes_ofs_delta(r), r->pack, &f->err);
-	if (f->rc < 0)
-		rm_pack_abandon(r->pack);
-	else
-		f->rc = rm_pack_finish(r->pack, &f->err); /* ends the relay either way */
+	f->rc = fetch_into_pack(f->r, &f->err);
 	return NULL;
 }
 

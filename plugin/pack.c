@@ -14,7 +14,6 @@
 #include "buf.h"
 #include "pack_check.h"
 
-#define PACK_TRAILER_LEN 20
 /* Room in the relay between the two threads: enough to keep both sides busy. */
 #define RELAY_BUFFER (1 << 20)
 
@@ -33,7 +32,7 @@ struct rm_pack {
 	int relay_in, relay_out;	/* the writer's and the reader's ends, -1 once closed */
 	bool reader_gone;		/* a write failed: the reader had stopped */
 	atomic_int writer_state;	/* how the writer ended: enum writer_state */
-	unsigned char held[PACK_TRAILER_LEN]; /* bytes the reader holds back: maybe the trailer */
+	unsigned char held[RM_PACK_TRAILER_LEN]; /* bytes the reader holds back: maybe the trailer */
 	size_t held_len;
 	bool reader_done;
 };
@@ -220,15 +219,14 @@ void rm_pack_abandon(rm_pack *p)
 
 int rm_pack_finish(rm_pack *p, rm_error *err)
 {
-	if (rm_pack_check_finish(p->check, err) < 0) {
-		if (!p->spool)
-			end_relay(p, RELAY_FAILED);
-		return -1;
-	}
+	int rc = rm_pack_check_finish(p->check, err);
+
 	if (!p->spool) {
-		end_relay(p, RELAY_VERIFIED);
-		return 0;
+		end_relay(p, rc < 0 ? RELAY_FAILED : RELAY_VERIFIED);
+		return rc;
 	}
+	if (rc < 0)
+		return -1;
 	if (fflush(p->spool) != 0 || fseek(p->spool, 0, SEEK_SET) != 0)
 		return rm_error_set(err, p->fail_exit, "pack: cannot read back the spool file");
 	if (!p->indexer)
@@ -238,15 +236,15 @@ int rm_pack_finish(rm_pack *p, rm_error *err)
 	return open_indexed_pack(p, err);
 }
 
-/* Reads from the relay, always holding back the last PACK_TRAILER_LEN bytes received until the
- * writer has verified them, so that the push cannot end on a pack that is not whole. */
+/* Reads from the relay, always holding back the last RM_PACK_TRAILER_LEN bytes received until
+ * the writer has verified them, so that the push cannot end on a pack that is not whole. */
 static ssize_t relay_read(rm_pack *p, unsigned char *buf, size_t max, rm_error *err)
 {
 	size_t have;
 
 	if (p->reader_done)
 		return 0;
-	if (max <= PACK_TRAILER_LEN)
+	if (max <= RM_PACK_TRAILER_LEN)
 		return rm_error_set(err, p->fail_exit, "pack: read buffer too small");
 	memcpy(buf, p->held, p->held_len);
 	have = p->held_len;
@@ -266,10 +264,10 @@ static ssize_t relay_read(rm_pack *p, unsigned char *buf, size_t max, rm_error *
 			return (ssize_t)have;
 		}
 		have += (size_t)n;
-		if (have > PACK_TRAILER_LEN) {
-			p->held_len = PACK_TRAILER_LEN;
-			memcpy(p->held, buf + have - PACK_TRAILER_LEN, PACK_TRAILER_LEN);
-			return (ssize_t)(have - PACK_TRAILER_LEN);
+		if (have > RM_PACK_TRAILER_LEN) {
+			p->held_len = RM_PACK_TRAILER_LEN;
+			memcpy(p->held, buf + have - RM_PACK_TRAILER_LEN, RM_PACK_TRAILER_LEN);
+			return (ssize_t)(have - RM_PACK_TRAILER_LEN);
 		}
 	}
 }

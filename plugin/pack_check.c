@@ -5,7 +5,6 @@
 #include <string.h>
 
 #define HEADER_LEN 12
-#define TRAILER_LEN 20 /* a SHA-1 */
 /* The least an object takes in a pack: a one-byte type and size, and a deflated body of at least
  * one byte. A count above what fits is a lie that would make the target wait for more. */
 #define MIN_OBJECT_LEN 2
@@ -16,7 +15,7 @@ struct rm_pack_check {
 	int fail_exit;
 	unsigned char header[HEADER_LEN];
 	/* The last bytes seen, not yet hashed: they may be the trailer. */
-	unsigned char tail[TRAILER_LEN];
+	unsigned char tail[RM_PACK_TRAILER_LEN];
 	size_t tail_len;
 };
 
@@ -51,21 +50,21 @@ static int check_header(rm_pack_check *c, rm_error *err)
 	return 0;
 }
 
-/* Hashes the bytes that are now known not to be the trailer, keeping the last TRAILER_LEN of
- * tail + data in the tail. */
+/* Hashes the bytes that are now known not to be the trailer, keeping the last
+ * RM_PACK_TRAILER_LEN of tail + data in the tail. */
 static int hash_all_but_trailer(rm_pack_check *c, const unsigned char *data, size_t len)
 {
 	int ok = 1;
 
-	if (len >= TRAILER_LEN) {
+	if (len >= RM_PACK_TRAILER_LEN) {
 		ok &= EVP_DigestUpdate(c->sha1, c->tail, c->tail_len);
-		ok &= EVP_DigestUpdate(c->sha1, data, len - TRAILER_LEN);
-		memcpy(c->tail, data + len - TRAILER_LEN, TRAILER_LEN);
-		c->tail_len = TRAILER_LEN;
+		ok &= EVP_DigestUpdate(c->sha1, data, len - RM_PACK_TRAILER_LEN);
+		memcpy(c->tail, data + len - RM_PACK_TRAILER_LEN, RM_PACK_TRAILER_LEN);
+		c->tail_len = RM_PACK_TRAILER_LEN;
 		return ok ? 0 : -1;
 	}
-	if (c->tail_len + len > TRAILER_LEN) {
-		size_t out = c->tail_len + len - TRAILER_LEN;
+	if (c->tail_len + len > RM_PACK_TRAILER_LEN) {
+		size_t out = c->tail_len + len - RM_PACK_TRAILER_LEN;
 		ok &= EVP_DigestUpdate(c->sha1, c->tail, out);
 		memmove(c->tail, c->tail + out, c->tail_len - out);
 		c->tail_len -= out;
@@ -100,16 +99,16 @@ int rm_pack_check_finish(rm_pack_check *c, rm_error *err)
 	unsigned char sum[EVP_MAX_MD_SIZE];
 	unsigned int sum_len = 0;
 
-	if (c->size < HEADER_LEN + TRAILER_LEN)
+	if (c->size < HEADER_LEN + RM_PACK_TRAILER_LEN)
 		return rm_error_set(err, c->fail_exit, "pack: the source sent no valid pack (%llu bytes)",
 				    (unsigned long long)c->size);
-	if (!EVP_DigestFinal_ex(c->sha1, sum, &sum_len) || sum_len != TRAILER_LEN)
+	if (!EVP_DigestFinal_ex(c->sha1, sum, &sum_len) || sum_len != RM_PACK_TRAILER_LEN)
 		return rm_error_set(err, c->fail_exit, "pack: SHA-1 failed");
-	if (memcmp(sum, c->tail, TRAILER_LEN) != 0)
+	if (memcmp(sum, c->tail, RM_PACK_TRAILER_LEN) != 0)
 		return rm_error_set(err, c->fail_exit,
 				    "pack: corrupt pack from the source: its SHA-1 trailer does not "
 				    "match its bytes");
-	if (rm_pack_check_objects(c) > (c->size - HEADER_LEN - TRAILER_LEN) / MIN_OBJECT_LEN)
+	if (rm_pack_check_objects(c) > (c->size - HEADER_LEN - RM_PACK_TRAILER_LEN) / MIN_OBJECT_LEN)
 		return rm_error_set(err, c->fail_exit,
 				    "pack: corrupt pack from the source: its header counts %u objects "
 				    "in %llu bytes",
