@@ -1,8 +1,8 @@
 # The refmirror plugin image: the static binary, a CA bundle and nothing else.
 #
-#   docker build -t refmirror/refmirror:0.1.0 .
+#   docker build -t registry.example.com/refmirror/refmirror:0.1.0 .
 #   docker run --rm -e PLUGIN_SOURCE_URL=... -e PLUGIN_TARGET_URL=... -e PLUGIN_REFERENCE=... \
-#       -e PLUGIN_DRY_RUN=true refmirror/refmirror:0.1.0
+#       -e PLUGIN_DRY_RUN=true registry.example.com/refmirror/refmirror:0.1.0
 #
 # Build arguments: VERSION (the image's version label; keep it the binary's, refmirror --version),
 # SOURCE (the repository URL label), LICENSE (SPDX identifier for the license label).
