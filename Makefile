@@ -24,7 +24,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SECONDS ?= 30
 
-.PHONY: all deps test unit integration test-yaml demo clean bench test-asan test-valgrind static test-static fuzz fuzz-build
+.PHONY: all deps test unit integration test-yaml test-docs demo clean bench test-asan test-valgrind static test-static fuzz fuzz-build
 all: $(BUILD)/refmirror
 
 $(BUILD)/obj/%.o: plugin/%.c $(wildcard include/*.h) | $(BUILD)/obj
@@ -55,6 +55,11 @@ integration: deps $(BUILD)/refmirror
 # The Harness examples: valid, using only settings the binary reads, and each replayed as a dry run.
 test-yaml: deps $(BUILD)/refmirror
 	@REFMIRROR=$(abspath $(BUILD)/refmirror) tests/yaml/run
+
+# The docs against the binary: every `refmirror: error:` example, the settings tables, the image
+# name (tests/docs/run; seconds, no network).
+test-docs: $(BUILD)/refmirror
+	@REFMIRROR=$(abspath $(BUILD)/refmirror) tests/docs/run
 
 test: unit integration test-yaml
 

@@ -56,7 +56,6 @@ TEST_USER = os.environ["TEST_USER"]
 RUN_DIR = os.environ["RUN_DIR"]
 EXAMPLES = os.path.join(ROOT, "yaml-examples")
 
-IMAGE = "refmirror/refmirror"
 # Keywords of JEXL, the expression language behind Harness expressions: after a dot they break the
 # expression, so a payload field with one of these names must be written ['name'].
 JEXL_RESERVED = {"or", "and", "eq", "ne", "lt", "gt", "le", "ge", "div", "mod", "not", "null",
@@ -118,6 +117,10 @@ R = Report()
 def read(path):
     with open(os.path.join(ROOT, path), encoding="utf-8") as f:
         return f.read()
+
+
+# The image the README tells the user to build (docker build -t NAME:TAG .), without its tag.
+IMAGE = (re.search(r"docker build -t ([^\s:]+):\S+ \.", read("README.md")) or [None, None])[1]
 
 
 def settings_table():
