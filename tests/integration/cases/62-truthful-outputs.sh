@@ -1,0 +1,42 @@
+# shellcheck shell=bash
+# Outputs that tell the truth on every path (SPEC 3): each SHA as soon as it was read, the pack
+# bytes sent even when the target refused them.
+
+truth_target_auth_fails() { # the source was read, then the target refused the token
+	pair branch D B
+	run_mirror "$SN" "$TN" "$REF" PLUGIN_TARGET_TOKEN=rmtok-bad-target
+	assert_exit 4
+	assert_result failed
+	assert_output MIRROR_SOURCE_SHA "$(c D)"
+	assert_output MIRROR_TARGET_SHA_BEFORE "" # not read: not known
+	assert_output MIRROR_TARGET_SHA_AFTER ""
+	assert_pack_bytes zero
+	assert_refs "$TN" "$(c B) $REF"
+}
+t truth/source-sha-when-the-target-refuses-the-token truth_target_auth_fails
+register_token rmtok-bad-target
+
+# truth_hook_refusal SRC TGT: an update hook refuses the push after the pack went out (TGT '-':
+# a creation, whose pack is relayed; else a fast-forward, whose pack is spooled for the ancestry
+# question)
+truth_hook_refusal() {
+	local sent T
+	pair branch "$1" "$2" refs/heads/release
+	T=$(obj branch "$2")
+	repo_protect "$TN" refs/heads/release
+	run_mirror "$SN" "$TN" "$REF"
+	assert_exit 4
+	assert_result failed
+	assert_log 'rmhook: refs/heads/release is a protected branch' "the hook's message"
+	assert_output MIRROR_SOURCE_SHA "$(c "$1")"
+	assert_output MIRROR_TARGET_SHA_BEFORE "$T"
+	assert_output MIRROR_TARGET_SHA_AFTER "$T"
+	assert_pack_bytes positive
+	# The pack bytes are part of what the log counts as sent (with the push command).
+	sent=$(sed -n 's/.* \([0-9]*\) bytes sent to the target$/\1/p' "$M_LOG")
+	[ -n "$sent" ] && [ "$(output MIRROR_PACK_BYTES)" -le "$sent" ] ||
+		fail "MIRROR_PACK_BYTES $(output MIRROR_PACK_BYTES) over the $sent bytes sent"
+	assert_refs "$TN" ${T:+"$T $REF"}
+}
+t truth/pack-bytes-after-a-hook-refusal-relayed truth_hook_refusal D -
+t truth/pack-bytes-after-a-hook-refusal-spooled truth_hook_refusal D B
