@@ -247,6 +247,22 @@ static int relay_and_push(run *r, const rm_decision *d, rm_oid *after, rm_error 
 	return -1;
 }
 
+/* A dry run's line in place of the push's "target: ref T -> S": what the push would do. */
+static void log_what_would_be_done(const run *r, const rm_decision *d)
+{
+	static const char *const verbs[] = {
+		[RM_RESULT_CREATED] = "create",
+		[RM_RESULT_FAST_FORWARD] = "fast-forward",
+		[RM_RESULT_FORCED] = "force",
+		[RM_RESULT_DELETED] = "delete",
+	};
+	rm_oid none = {""};
+	const rm_oid *new_value = d->action == RM_ACTION_DELETE ? &none : &r->in.source;
+
+	rm_log("dry run: would %s %s %s -> %s (the target is left as it is)", verbs[d->result],
+	       r->refname, rm_oid_short(&r->in.target), rm_oid_short(new_value));
+}
+
 static bool needs_pack(rm_action a)
 {
 	return a == RM_ACTION_CREATE || a == RM_ACTION_UPDATE;
@@ -267,7 +283,7 @@ static int mirror(run *r, rm_outputs *out, rm_error *err)
 	if (d.action == RM_ACTION_NONE)
 		return 0;
 	if (r->settings->dry_run) {
-		rm_log("dry run: the target is left as it is");
+		log_what_would_be_done(r, &d);
 		return 0;
 	}
 	if (needs_pack(d.action) && !r->pack)
@@ -285,6 +301,7 @@ int rm_mirror_ref(const rm_settings *s, const char *refname, const rm_oid *old, 
 	memset(out, 0, sizeof(*out));
 	out->reference = refname;
 	out->result = RM_RESULT_FAILED;
+	out->dry_run = s->dry_run;
 	r.src = remote_for(&s->source, s, "source", RM_EXIT_SOURCE);
 	r.tgt = remote_for(&s->target, s, "target", RM_EXIT_TARGET);
 	rm_advert_init(&r.target_refs);

@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # Outputs that tell the truth on every path (SPEC 3): each SHA as soon as it was read, the pack
-# bytes sent even when the target refused them.
+# bytes sent even when the target refused them, and a dry run that says so.
 
 truth_target_auth_fails() { # the source was read, then the target refused the token
 	pair branch D B
@@ -40,3 +40,37 @@ truth_hook_refusal() {
 }
 t truth/pack-bytes-after-a-hook-refusal-relayed truth_hook_refusal D -
 t truth/pack-bytes-after-a-hook-refusal-spooled truth_hook_refusal D B
+
+# truth_dry_run KIND SRC TGT OLD|- VERB [VAR=VALUE...]: MIRROR_DRY_RUN=true, a "would" line, no push
+truth_dry_run() {
+	local kind=$1 s=$2 tg=$3 old=$4 verb=$5 vars=() T
+	shift 5
+	pair "$kind" "$s" "$tg"
+	T=$(obj "$kind" "$tg")
+	[ "$old" = - ] || vars+=(PLUGIN_REFERENCE_SHA_OLD="$(obj "$kind" "$old")")
+	run_mirror "$SN" "$TN" "$REF" PLUGIN_DRY_RUN=true "${vars[@]}" "$@"
+	assert_exit 0
+	assert_output MIRROR_DRY_RUN true
+	assert_log "^refmirror: dry run: would $verb $REF " "the line of what would be done"
+	assert_no_log "^refmirror: target: $REF .* -> " "a line saying the target was changed"
+	assert_output MIRROR_TARGET_SHA_AFTER "$T"
+	assert_pack_bytes zero
+	assert_refs "$TN" ${T:+"$T $REF"}
+}
+t truth/dry-run-would-create truth_dry_run branch D - - create
+t truth/dry-run-would-fast-forward truth_dry_run branch D B - fast-forward
+t truth/dry-run-would-force truth_dry_run atag B A A force
+t truth/dry-run-would-delete truth_dry_run branch - B - delete PLUGIN_SYNC_DELETE=true
+
+truth_not_dry_run() { # MIRROR_DRY_RUN=false when the run could push, and on a failure too
+	pair branch D B
+	run_mirror "$SN" "$TN" "$REF"
+	assert_exit 0
+	assert_output MIRROR_DRY_RUN false
+	assert_no_log "would" "a dry run's line"
+	run_mirror "$SN" "$TN" "" PLUGIN_DRY_RUN=true PLUGIN_SOURCE_URL=ftp://example.invalid/r.git
+	assert_exit 64
+	assert_result failed
+	assert_output MIRROR_DRY_RUN false # the settings could not be read: nothing says it is one
+}
+t truth/dry-run-false-otherwise truth_not_dry_run
