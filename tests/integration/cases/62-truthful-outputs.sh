@@ -2,6 +2,9 @@
 # Outputs that tell the truth on every path (SPEC 3): each SHA as soon as it was read, the pack
 # bytes sent even when the target refused them, and a dry run that says so.
 
+# shellcheck source=../../lib/proxy.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../../lib/proxy.sh"
+
 truth_target_auth_fails() { # the source was read, then the target refused the token
 	pair branch D B
 	run_mirror "$SN" "$TN" "$REF" PLUGIN_TARGET_TOKEN=rmtok-bad-target
@@ -15,6 +18,29 @@ truth_target_auth_fails() { # the source was read, then the target refused the t
 }
 t truth/source-sha-when-the-target-refuses-the-token truth_target_auth_fails
 register_token rmtok-bad-target
+
+# truth_fault WANT-EXIT RULE: a fault after the source was read; the outputs keep what was read:
+# a fast-forward of D over B through the fault proxy with RULE (tests/lib/faultproxy.py)
+truth_fault() {
+	local want=$1 rule=$2
+	pair branch D B
+	proxy_start "$rule" || return
+	MIRROR_BASE=$PROXY_BASE run_mirror "$SN" "$TN" "$REF" PLUGIN_RETRIES=0
+	assert_exit "$want"
+	assert_result failed
+	assert_output MIRROR_SOURCE_SHA "$(c D)"
+	if [ "$want" = 1 ]; then # the target was read before the fetch failed
+		assert_output MIRROR_TARGET_SHA_BEFORE "$(c B)"
+		assert_output MIRROR_TARGET_SHA_AFTER "$(c B)"
+	else
+		assert_output MIRROR_TARGET_SHA_BEFORE ""
+	fi
+	assert_pack_bytes zero
+	assert_refs "$TN" "$(c B) $REF"
+	[ "$(proxy_faults)" -gt 0 ] || fail "the fault never fired (rule: $rule)"
+}
+t truth/source-sha-when-the-target-advertisement-is-cut truth_fault 4 'fault=cut match=service=git-receive-pack'
+t truth/shas-when-the-fetch-fails truth_fault 1 'fault=garbage match=command=fetch'
 
 # truth_hook_refusal SRC TGT: an update hook refuses the push after the pack went out (TGT '-':
 # a creation, whose pack is relayed; else a fast-forward, whose pack is spooled for the ancestry
