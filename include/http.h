@@ -33,6 +33,12 @@ typedef int (*rm_http_sink)(void *ctx, const char *data, size_t len);
  * end, or -1 with *err set, which aborts the request. */
 typedef ssize_t (*rm_http_source)(void *ctx, void *buf, size_t max, rm_error *err);
 
+/* Prints a progress line for the request's phase, or nothing, given `amount`, the bytes moved
+ * both ways so far and the rate ("120.4 MiB, 38.0 MiB/s"). Called on the thread that makes the
+ * request, at most once every RM_PROGRESS_INTERVAL_MS (progress.h) and never in a shorter request.
+ * The default prints "<side>: receiving: <amount>" (or "sending"). */
+typedef void (*rm_http_progress)(void *ctx, const char *amount);
+
 typedef struct rm_http_req {
 	const char *service;	/* "git-upload-pack" or "git-receive-pack" */
 	bool discovery;		/* GET info/refs?service=..., else POST <url>/<service> */
@@ -46,6 +52,8 @@ typedef struct rm_http_req {
 	rm_http_sink sink;
 	void *sink_ctx;
 	uint64_t max_bytes;	/* response body bytes accepted; 0: no limit (a pack: rm_pack's) */
+	rm_http_progress progress; /* prints the progress lines of this request; NULL: the default */
+	void *progress_ctx;
 } rm_http_req;
 
 /* Makes one-time global setup (curl_global_init). Returns 0 or -1. */
