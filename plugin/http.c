@@ -232,6 +232,28 @@ static struct curl_slist *request_headers(const rm_http_req *req)
 	return h;
 }
 
+static int deadline_reached(transfer *t)
+{
+	rm_remote *r = t->remote;
+
+	return rm_error_set(t->err, r->fail_exit, "%s: deadline of %ld s reached waiting for %s",
+			    r->side, r->deadline_s, r->url);
+}
+
+/* The whole request ends by the deadline, whatever it is doing then. */
+static int bound_by_deadline(transfer *t)
+{
+	int64_t left;
+
+	if (!t->remote->deadline_ms)
+		return 0;
+	left = t->remote->deadline_ms - rm_now_ms();
+	if (left <= 0)
+		return deadline_reached(t);
+	curl_easy_setopt(t->curl, CURLOPT_TIMEOUT_MS, left < LONG_MAX ? (long)left : LONG_MAX);
+	return 0;
+}
+
 static int setup_curl(transfer *t, const char *url, struct curl_slist *headers, char *errbuf)
 {
 	CURL *c = t->curl;
@@ -274,7 +296,7 @@ static int setup_curl(transfer *t, const char *url, struct curl_slist *headers, 
 	if (set_trusted_cas(c, r->ca_pem) < 0)
 		return rm_error_set(t->err, r->fail_exit, "%s: cannot load the CA certificates",
 				    r->side);
-	return 0;
+	return bound_by_deadline(t);
 }
 
 static bool is_transient_curl_error(CURLcode rc)
@@ -302,6 +324,8 @@ static int report_curl_error(transfer *t, CURLcode rc, const char *errbuf)
 
 	if (t->sink_aborted && t->err->exit_code)
 		return -1; /* the sink said why */
+	if (rc == CURLE_OPERATION_TIMEDOUT && r->deadline_ms && rm_now_ms() >= r->deadline_ms)
+		return deadline_reached(t);
 	if (rc == CURLE_OPERATION_TIMEDOUT)
 		return rm_error_set_transient(t->err, r->fail_exit,
 					      "%s: no progress for %ld s from %s (%s)", r->side,
