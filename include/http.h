@@ -21,7 +21,7 @@ typedef struct rm_remote {
 	const char *token;	/* NULL: anonymous */
 	const char *ca_pem;	/* extra trusted CA certificates (PEM text), or NULL */
 	long timeout;		/* seconds without progress before a request fails */
-	int64_t deadline_ms;	/* rm_now_ms() at which every request of the run ends; 0: none */
+	int64_t deadline_ms;	/* rm_now_ms() when every request of the run ends; 0: none */
 	long deadline_s;	/* the deadline setting, for messages */
 	uint64_t bytes_received;/* response body bytes, all requests */
 	uint64_t bytes_sent;	/* request body bytes, all requests */
@@ -54,20 +54,21 @@ typedef struct rm_http_req {
 	rm_http_sink sink;
 	void *sink_ctx;
 	uint64_t max_bytes;	/* response body bytes accepted; 0: no limit (a pack: rm_pack's) */
-	rm_http_progress progress; /* prints the progress lines of this request; NULL: the default */
+	rm_http_progress progress; /* prints this request's progress lines; NULL: the default */
 	void *progress_ctx;
 } rm_http_req;
 
 /* Makes one-time global setup (curl_global_init). Returns 0 or -1. */
 int rm_http_global_init(void);
 
-/* Performs the request, within the remote's deadline (CURLOPT_TIMEOUT_MS). On HTTP 2xx with the smart-HTTP content type, returns 0 after the whole
- * body went to the sink. Otherwise returns -1 with *err set (exit code remote->fail_exit, a
- * message naming the side and what went wrong: "source: authentication failed (HTTP 401)";
- * transient flagged for connection failures, 5xx and 429, whose Retry-After header, in seconds or
- * as an HTTP date, goes to err->retry_after; "<side>: the answer from <url> is larger than N MiB"
- * past req->max_bytes; not transient, "<side>: deadline of N s reached waiting for <url>", when
- * the deadline had passed or passed during the request). */
+/* Performs the request, within the remote's deadline (CURLOPT_TIMEOUT_MS). On HTTP 2xx with
+ * the smart-HTTP content type, returns 0 after the whole body went to the sink. Otherwise
+ * returns -1 with *err set (exit code remote->fail_exit, a message naming the side and what went
+ * wrong: "source: authentication failed (HTTP 401)"; transient flagged for connection failures,
+ * 5xx and 429, whose Retry-After header, in seconds or as an HTTP date, goes to
+ * err->retry_after; "<side>: the answer from <url> is larger than N MiB" past req->max_bytes;
+ * not transient, "<side>: deadline of N s reached waiting for <url>", when the deadline had
+ * passed or passed during the request). */
 int rm_http_request(rm_remote *remote, const rm_http_req *req, rm_error *err);
 
 /* Performs a request whose answer is pkt-lines (req->sink is ignored): each packet goes to

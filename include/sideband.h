@@ -38,13 +38,13 @@ typedef struct rm_sideband {
 	rm_band_data_fn on_data;
 	void *ctx;
 	rm_remote_log *messages;  /* where channel 2 is printed, unless `note` is set */
-	rm_server_note *note;	  /* where channel 2 is kept instead (a fetch's progress), or NULL */
+	rm_server_note *note;	  /* or where it is kept instead (a fetch's progress), or NULL */
 	rm_error *err;
 } rm_sideband;
 
 /* Routes one side-band packet: channel 1 to on_data (returning what it returns), channel 2 to
- * note or messages, an empty packet (a keepalive) nowhere. Channel 3 and unknown channels return -1 with
- * *err set: "<side>: server error: <its words>". */
+ * note or messages, an empty packet (a keepalive) nowhere. Channel 3 and unknown channels
+ * return -1 with *err set: "<side>: server error: <its words>". */
 int rm_sideband_route(const rm_sideband *sb, const char *data, size_t len);
 
 #endif

@@ -43,19 +43,22 @@ static int64_t retry_wait_ms(const rm_settings *s, int attempt, long retry_after
 	int64_t base = (int64_t)s->retry_delay * 1000 << (attempt < 7 ? attempt - 1 : 6);
 
 	if (retry_after > 0)
-		return (int64_t)(retry_after < RETRY_AFTER_MAX ? retry_after : RETRY_AFTER_MAX) * 1000;
+		return INT64_C(1000) * (retry_after < RETRY_AFTER_MAX ? retry_after
+									  : RETRY_AFTER_MAX);
 	return base + (int64_t)((unsigned)rand() % (unsigned)(base / 2 + 1));
 }
 
-/* Says what failed attempt `attempt` of `attempts`, then waits for the next one. Returns false,
+/* Says why attempt `attempt` of `attempts` failed, then waits for the next one. Returns false,
  * without waiting, when the deadline would pass before the next attempt could start. */
 static bool wait_to_retry(const rm_settings *s, const rm_error *err, int attempt, int attempts)
 {
 	int64_t ms = retry_wait_ms(s, attempt, err->retry_after);
-	struct timespec ts = {.tv_sec = (time_t)(ms / 1000), .tv_nsec = (long)(ms % 1000) * 1000000};
+	struct timespec ts = {.tv_sec = (time_t)(ms / 1000),
+			      .tv_nsec = (long)(ms % 1000) * 1000000L};
 
 	if (s->deadline_at_ms && rm_now_ms() + ms >= s->deadline_at_ms) {
-		rm_log("%s (attempt %d of %d); not retrying: deadline of %ld s reached before %.1f s",
+		rm_log("%s (attempt %d of %d); not retrying: deadline of %ld s reached before the "
+		       "retry in %.1f s",
 		       err->msg, attempt, attempts, s->deadline, ms / 1000.0);
 		return false;
 	}

@@ -155,7 +155,7 @@ typedef struct fetch_reader {
 	int version;
 	rm_pack *pack;
 	rm_sideband band;	/* channel 1 is the pack */
-	rm_server_note note;	/* channel 2: the server's progress while it prepares the pack */
+	rm_server_note note;	/* channel 2: the server's progress while it makes the pack */
 	rm_error *err;
 } fetch_reader;
 

@@ -83,7 +83,7 @@ static void test_lines(void **state)
 		{21000, 398458880, "380.0 MiB, 38.0 MiB/s"},
 		{41000, 419430400, "400.0 MiB, 1.0 MiB/s"},
 		{41000, 419430400, "400.0 MiB, 0 B/s"},	/* no time passed: no rate */
-		{51000, 1024, "1.0 KiB, 0 B/s"},		/* fewer bytes (a new count): no rate */
+		{51000, 1024, "1.0 KiB, 0 B/s"},		/* fewer bytes: no rate */
 	};
 	/* clang-format on */
 	rm_meter m;

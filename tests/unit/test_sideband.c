@@ -58,7 +58,7 @@ static void test_server_note(void **state)
 		rm_server_note_feed(&whole, cases[i].data, len);
 		for (size_t j = 0; j < len; j++)
 			rm_server_note_feed(&bytes, cases[i].data + j, 1);
-		if (strcmp(whole.last, cases[i].last) != 0 || strcmp(bytes.last, cases[i].last) != 0)
+		if (strcmp(whole.last, cases[i].last) || strcmp(bytes.last, cases[i].last))
 			fail_msg("%s: \"%s\" / \"%s\", expected \"%s\"", cases[i].name, whole.last,
 				 bytes.last, cases[i].last);
 	}
