@@ -27,8 +27,10 @@ and still has a count left wins.
   stall        holds the connection, sending nothing, until the client gives up (at most
                --lifetime seconds)
   pause        forwards, then sends the answer up to the pack's first bytes (an upload-pack answer:
-               the channel-1 packet that starts with PACK), waits seconds=N (default 11, at
-               most --lifetime), and sends the rest: a server slow to prepare its pack
+               the channel-1 packet that starts with PACK; with in_pack=1, up to the end of that
+               packet; none of the answer when it holds no pack), waits seconds=N (default 11,
+               at most --lifetime), and sends the rest: a server slow to prepare its pack, to
+               send it, or to answer a push
   redirect     answers 302 to the same path on the sink, as http://<host>:<sink port>, with host
                from host=... (default localhost: another host name than 127.0.0.1)
 
@@ -223,18 +225,22 @@ class Proxy:
         raise ValueError("no pack data to corrupt")
 
     @staticmethod
-    def pack_start(body):
-        """The offset of the channel-1 packet whose data starts with PACK."""
+    def pack_start(body, in_pack):
+        """The offset of the channel-1 packet whose data starts with PACK, or of its end when
+        in_pack; 0 when there is none."""
         pos = 0
         while pos + 4 <= len(body):
-            size = int(body[pos:pos + 4], 16)
+            try:
+                size = int(body[pos:pos + 4], 16)
+            except ValueError:
+                return 0
             if size < 4:
                 pos += 4
                 continue
             if body[pos + 4:pos + 9] == b"\x01PACK":
-                return pos
+                return pos + size if in_pack else pos
             pos += size
-        raise ValueError("no pack in the answer")
+        return 0
 
     # ---- the faults ----
 
@@ -289,7 +295,7 @@ class Proxy:
             self.hold(conn)
         elif fault == "pause":
             status, hdrs, abody = self.forward(head, body)
-            at = self.pack_start(abody)
+            at = self.pack_start(abody, opt.get("in_pack") == "1")
             self.answer(conn, status, hdrs, abody, send=at)
             time.sleep(min(float(opt.get("seconds", "11")), self.lifetime))
             conn.sendall(abody[at:])

@@ -94,3 +94,14 @@ preparing() { # KIND
 }
 t progress/preparing-relayed preparing create
 t progress/preparing-spooled preparing ff
+
+# The pack, or the push's answer, stops for 11 s once under way: the line says the phase and the
+# bytes so far (the rate depends on the machine).
+under_way() { # RULE KIND PHASE
+	through "$1" "$2" 0
+	assert_log "^refmirror: $3: [0-9.]+ (B|KiB), [0-9.]+ (B|KiB)/s\$" "the $3 line"
+	assert_no_log 'preparing the pack' "a line for the phase before"
+}
+t progress/relaying under_way 'fault=pause in_pack=1 seconds=11 match=command=fetch' create relaying
+t progress/fetching under_way 'fault=pause in_pack=1 seconds=11 match=command=fetch' ff fetching
+t progress/pushing under_way 'fault=pause seconds=11 match=^POST\s\S*/git-receive-pack\s' ff pushing
