@@ -139,11 +139,11 @@ static bool read_target_again(run *r, rm_oid *now)
 {
 	rm_advert again;
 	rm_error ignored = {0};
+	int64_t grace = rm_now_ms() + (int64_t)r->tgt.timeout * 1000;
 	bool read;
 
 	/* A push cut by the deadline may still have been applied: to tell, the target gets at least
 	 * `timeout` seconds more, past the deadline if need be. */
-	int64_t grace = rm_now_ms() + (int64_t)r->tgt.timeout * 1000;
 	if (r->tgt.deadline_ms && r->tgt.deadline_ms < grace)
 		r->tgt.deadline_ms = grace;
 	rm_advert_init(&again);
