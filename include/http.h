@@ -21,6 +21,8 @@ typedef struct rm_remote {
 	const char *token;	/* NULL: anonymous */
 	const char *ca_pem;	/* extra trusted CA certificates (PEM text), or NULL */
 	long timeout;		/* seconds without progress before a request fails */
+	int64_t deadline_ms;	/* rm_now_ms() when every request of the run ends; 0: none */
+	long deadline_s;	/* the deadline setting, for messages */
 	uint64_t bytes_received;/* response body bytes, all requests */
 	uint64_t bytes_sent;	/* request body bytes, all requests */
 } rm_remote;
@@ -32,6 +34,12 @@ typedef int (*rm_http_sink)(void *ctx, const char *data, size_t len);
 /* Supplies request body bytes: puts up to `max` of them in `buf` and returns how many, 0 at the
  * end, or -1 with *err set, which aborts the request. */
 typedef ssize_t (*rm_http_source)(void *ctx, void *buf, size_t max, rm_error *err);
+
+/* Prints a progress line for the request's phase, or nothing, given `amount`, the bytes moved
+ * both ways so far and the rate ("120.4 MiB, 38.0 MiB/s"). Called on the thread that makes the
+ * request, at most once every RM_PROGRESS_INTERVAL_MS (progress.h) and never in a shorter request.
+ * The default prints "<side>: receiving: <amount>" (or "sending"). */
+typedef void (*rm_http_progress)(void *ctx, const char *amount);
 
 typedef struct rm_http_req {
 	const char *service;	/* "git-upload-pack" or "git-receive-pack" */
@@ -46,17 +54,21 @@ typedef struct rm_http_req {
 	rm_http_sink sink;
 	void *sink_ctx;
 	uint64_t max_bytes;	/* response body bytes accepted; 0: no limit (a pack: rm_pack's) */
+	rm_http_progress progress; /* prints this request's progress lines; NULL: the default */
+	void *progress_ctx;
 } rm_http_req;
 
 /* Makes one-time global setup (curl_global_init). Returns 0 or -1. */
 int rm_http_global_init(void);
 
-/* Performs the request. On HTTP 2xx with the smart-HTTP content type, returns 0 after the whole
- * body went to the sink. Otherwise returns -1 with *err set (exit code remote->fail_exit, a
- * message naming the side and what went wrong: "source: authentication failed (HTTP 401)";
- * transient flagged for connection failures, 5xx and 429, whose Retry-After header, in seconds or
- * as an HTTP date, goes to err->retry_after; "<side>: the answer from <url> is larger than N MiB"
- * past req->max_bytes). */
+/* Performs the request, within the remote's deadline (CURLOPT_TIMEOUT_MS). On HTTP 2xx with
+ * the smart-HTTP content type, returns 0 after the whole body went to the sink. Otherwise
+ * returns -1 with *err set (exit code remote->fail_exit, a message naming the side and what went
+ * wrong: "source: authentication failed (HTTP 401)"; transient flagged for connection failures,
+ * 5xx and 429, whose Retry-After header, in seconds or as an HTTP date, goes to
+ * err->retry_after; "<side>: the answer from <url> is larger than N MiB" past req->max_bytes;
+ * not transient, "<side>: deadline of N s reached waiting for <url>", when the deadline had
+ * passed or passed during the request). */
 int rm_http_request(rm_remote *remote, const rm_http_req *req, rm_error *err);
 
 /* Performs a request whose answer is pkt-lines (req->sink is ignored): each packet goes to

@@ -62,6 +62,9 @@ void rm_pack_close_reader(rm_pack *p);
 /* Writer of a relay: true when a write failed because the reader had stopped reading. */
 bool rm_pack_reader_gone(const rm_pack *p);
 
+/* Any thread: true once the writer of a relay finished or abandoned it. */
+bool rm_pack_writer_ended(const rm_pack *p);
+
 /* True for a relay, whose size is not known until its writer finished. */
 bool rm_pack_is_relay(const rm_pack *p);
 

@@ -26,6 +26,10 @@ typedef struct rm_settings {
 	char *payload;		/* raw webhook body, or NULL */
 	long timeout;		/* seconds without progress before a request fails */
 	int retries;		/* extra attempts after a transient failure */
+	long retry_delay;	/* seconds before the first retry, doubled for each later one */
+	long deadline;		/* seconds the whole run may take; 0: no limit */
+	int64_t deadline_at_ms;	/* rm_now_ms() when the deadline passes (the run's clock
+				 * starts when its settings are read); 0: none */
 	uint64_t max_pack_size;	/* bytes of pack data the source may send (an extension of SPEC 1) */
 } rm_settings;
 

@@ -25,8 +25,10 @@ int rm_source_read_ref(rm_remote *src, const char *refname, rm_oid *value, rm_so
 void rm_source_info_free(rm_source_info *info);
 
 /* Fetches a pack with "want `want`" and "have" each of `haves`, without thin-pack, with
- * ofs-delta only when `ofs_delta`, and writes its bytes to `pack` as they arrive. Progress
- * messages of the server are dropped; errors it sends on band 3 end the fetch with its words.
+ * ofs-delta only when `ofs_delta`, and writes its bytes to `pack` as they arrive. The server's
+ * progress (band 2) is asked for and its latest line shown in the throttled progress lines
+ * ("source: preparing the pack (server: ...)" until the pack starts, then "relaying: <amount>"
+ * or "fetching: <amount>"); errors it sends on band 3 end the fetch with its words.
  * Does not call rm_pack_finish. 0, or -1 with *err (exit code RM_EXIT_SOURCE). */
 int rm_fetch_pack(rm_remote *src, const rm_source_info *info, const rm_oid *want,
 		  const rm_oid *haves, size_t nhaves, bool ofs_delta, rm_pack *pack, rm_error *err);

@@ -5,15 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include "buf.h"
 #include "log.h"
+#include "progress.h"
 #include "version.h"
 
 #define MAX_REDIRECTS 5
 #define CA_BUNDLE_LIMIT (16u << 20)
-#define PROGRESS_EVERY_SECONDS 10
 
 /* The state of one request while libcurl runs it. */
 typedef struct transfer {
@@ -28,7 +27,7 @@ typedef struct transfer {
 	size_t body_sent;	   /* of req->body */
 	bool more_ended;	   /* req->more said it had no more */
 	uint64_t body_received;	   /* of this answer */
-	time_t last_progress;
+	rm_meter meter;		   /* progress lines */
 	long retry_after;	   /* the answer's Retry-After, in seconds from now; 0: none */
 } transfer;
 
@@ -115,15 +114,16 @@ static size_t on_request_body(char *buf, size_t size, size_t nmemb, void *ud)
 
 static void log_progress(transfer *t, curl_off_t down, curl_off_t up)
 {
-	time_t now = time(NULL);
+	int64_t now = rm_now_ms();
+	char amount[80];
 
-	if (now - t->last_progress < PROGRESS_EVERY_SECONDS)
+	if (!rm_meter_due(&t->meter, now))
 		return;
-	t->last_progress = now;
-	if (up > 0)
-		rm_log("%s: %.1f MiB sent", t->remote->side, (double)up / (1 << 20));
-	if (down > 0)
-		rm_log("%s: %.1f MiB received", t->remote->side, (double)down / (1 << 20));
+	rm_meter_format(&t->meter, now, (uint64_t)down + (uint64_t)up, amount, sizeof(amount));
+	if (t->req->progress)
+		t->req->progress(t->req->progress_ctx, amount);
+	else
+		rm_log("%s: %s: %s", t->remote->side, up > down ? "sending" : "receiving", amount);
 }
 
 static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
@@ -232,6 +232,28 @@ static struct curl_slist *request_headers(const rm_http_req *req)
 	return h;
 }
 
+static int deadline_reached(transfer *t)
+{
+	rm_remote *r = t->remote;
+
+	return rm_error_set(t->err, r->fail_exit, "%s: deadline of %ld s reached waiting for %s",
+			    r->side, r->deadline_s, r->url);
+}
+
+/* The whole request ends by the deadline, whatever it is doing then. */
+static int bound_by_deadline(transfer *t)
+{
+	int64_t left;
+
+	if (!t->remote->deadline_ms)
+		return 0;
+	left = t->remote->deadline_ms - rm_now_ms();
+	if (left <= 0)
+		return deadline_reached(t);
+	curl_easy_setopt(t->curl, CURLOPT_TIMEOUT_MS, left < LONG_MAX ? (long)left : LONG_MAX);
+	return 0;
+}
+
 static int setup_curl(transfer *t, const char *url, struct curl_slist *headers, char *errbuf)
 {
 	CURL *c = t->curl;
@@ -274,7 +296,7 @@ static int setup_curl(transfer *t, const char *url, struct curl_slist *headers, 
 	if (set_trusted_cas(c, r->ca_pem) < 0)
 		return rm_error_set(t->err, r->fail_exit, "%s: cannot load the CA certificates",
 				    r->side);
-	return 0;
+	return bound_by_deadline(t);
 }
 
 static bool is_transient_curl_error(CURLcode rc)
@@ -302,6 +324,8 @@ static int report_curl_error(transfer *t, CURLcode rc, const char *errbuf)
 
 	if (t->sink_aborted && t->err->exit_code)
 		return -1; /* the sink said why */
+	if (rc == CURLE_OPERATION_TIMEDOUT && r->deadline_ms && rm_now_ms() >= r->deadline_ms)
+		return deadline_reached(t);
 	if (rc == CURLE_OPERATION_TIMEDOUT)
 		return rm_error_set_transient(t->err, r->fail_exit,
 					      "%s: no progress for %ld s from %s (%s)", r->side,
@@ -434,6 +458,7 @@ static int perform_once(transfer *t, long *status, char **location)
 	}
 	if (setup_curl(t, url, headers, errbuf) < 0)
 		goto out;
+	rm_meter_start(&t->meter, rm_now_ms());
 	rc = curl_easy_perform(t->curl);
 	curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, status);
 	/* libcurl reads both forms, seconds and an HTTP date. */

@@ -1,5 +1,6 @@
 /* refmirror: mirrors git refs from a source repository to a target repository.
  * Settings come from PLUGIN_* variables (settings.h); this file only wires the modules. */
+#include <errno.h>
 #include <git2.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include "log.h"
 #include "mirror.h"
 #include "outputs.h"
+#include "progress.h"
 #include "settings.h"
 #include "version.h"
 
@@ -32,37 +34,57 @@ static const char *lookup(const char *name)
  * request, and a server asking for more is better retried early than not at all. */
 #define RETRY_AFTER_MAX 60
 
-/* Exponential backoff with jitter (SPEC 6): 1 s, 2 s, 4 s ... plus up to half again; or, when the
- * server said when to come back (429 or 503 with Retry-After), that long, at most
- * RETRY_AFTER_MAX seconds. */
-static void back_off(int attempt, long retry_after)
+/* The wait before the retry that follows failed attempt `attempt` (1, 2, ...), in ms (SPEC 6):
+ * retry_delay seconds doubled for each attempt before (1 s, 2 s, 4 s ... by default) plus up to
+ * half again at random; or, when the server said when to come back (429 or 503 with
+ * Retry-After), that long, at most RETRY_AFTER_MAX seconds. */
+static int64_t retry_wait_ms(const rm_settings *s, int attempt, long retry_after)
 {
-	unsigned base = 1u << (attempt < 6 ? attempt : 6);
-	unsigned jitter = (unsigned)rand() % (base * 500 + 1);
-	struct timespec ts = {.tv_sec = base + jitter / 1000, .tv_nsec = (long)(jitter % 1000) * 1000000};
+	int64_t base = (int64_t)s->retry_delay * 1000 << (attempt < 7 ? attempt - 1 : 6);
 
-	if (retry_after > 0) {
-		ts.tv_sec = retry_after < RETRY_AFTER_MAX ? retry_after : RETRY_AFTER_MAX;
-		ts.tv_nsec = 0;
-		rm_log("retrying in %ld s (the server asked for %ld s)", (long)ts.tv_sec, retry_after);
-	} else {
-		rm_log("retrying in %.1f s", base + jitter / 1000.0);
+	if (retry_after > 0)
+		return INT64_C(1000) * (retry_after < RETRY_AFTER_MAX ? retry_after
+									  : RETRY_AFTER_MAX);
+	return base + (int64_t)((unsigned)rand() % (unsigned)(base / 2 + 1));
+}
+
+/* Says why attempt `attempt` of `attempts` failed, then waits for the next one. Returns false,
+ * without waiting, when the deadline would pass before the next attempt could start. */
+static bool wait_to_retry(const rm_settings *s, const rm_error *err, int attempt, int attempts)
+{
+	int64_t ms = retry_wait_ms(s, attempt, err->retry_after);
+	struct timespec ts = {.tv_sec = (time_t)(ms / 1000),
+			      .tv_nsec = (long)(ms % 1000) * 1000000L};
+
+	if (s->deadline_at_ms && rm_now_ms() + ms >= s->deadline_at_ms) {
+		rm_log("%s (attempt %d of %d); not retrying: deadline of %ld s reached before the "
+		       "retry in %.1f s",
+		       err->msg, attempt, attempts, s->deadline, ms / 1000.0);
+		return false;
 	}
-	nanosleep(&ts, NULL);
+	if (err->retry_after > 0)
+		rm_log("%s (attempt %d of %d); retrying in %lld s (the server asked for %ld s)",
+		       err->msg, attempt, attempts, (long long)(ms / 1000), err->retry_after);
+	else
+		rm_log("%s (attempt %d of %d); retrying in %.1f s", err->msg, attempt, attempts,
+		       ms / 1000.0);
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+	return true;
 }
 
 /* A retry starts over from reading both sides, so it is always safe (SPEC 6). */
 static void mirror_with_retries(const rm_settings *s, const rm_job *job, rm_outputs *out)
 {
+	int attempts = s->retries + 1;
 	rm_error err;
 
-	for (int attempt = 0;; attempt++) {
+	for (int attempt = 1;; attempt++) {
 		rm_error_clear(&err);
 		out->exit_code = rm_mirror_ref(s, job->ref, &job->old_sha, out, &err);
-		if (out->exit_code == 0 || !err.transient || attempt >= s->retries)
+		if (out->exit_code == 0 || !err.transient || attempt >= attempts ||
+		    !wait_to_retry(s, &err, attempt, attempts))
 			break;
-		rm_log("error: %s", err.msg);
-		back_off(attempt, err.retry_after);
 	}
 	if (err.exit_code)
 		rm_log("error: %s", err.msg);

@@ -8,6 +8,7 @@
 #include "http.h"
 #include "log.h"
 #include "pack.h"
+#include "progress.h"
 #include "receive_pack.h"
 #include "refs.h"
 #include "upload_pack.h"
@@ -38,7 +39,9 @@ static rm_remote remote_for(const rm_endpoint *e, const rm_settings *s, const ch
 		       .username = e->username,
 		       .token = e->token,
 		       .ca_pem = s->ca_cert,
-		       .timeout = s->timeout};
+		       .timeout = s->timeout,
+		       .deadline_ms = s->deadline_at_ms,
+		       .deadline_s = s->deadline};
 	return r;
 }
 
@@ -141,8 +144,13 @@ static bool read_target_again(run *r, rm_oid *now)
 {
 	rm_advert again;
 	rm_error ignored = {0};
+	int64_t grace = rm_now_ms() + (int64_t)r->tgt.timeout * 1000;
 	bool read;
 
+	/* A push cut by the deadline may still have been applied: to tell, the target gets at least
+	 * `timeout` seconds more, past the deadline if need be. */
+	if (r->tgt.deadline_ms && r->tgt.deadline_ms < grace)
+		r->tgt.deadline_ms = grace;
 	rm_advert_init(&again);
 	read = rm_target_read_refs(&r->tgt, &again, &ignored) == 0;
 	if (read) {

@@ -305,6 +305,11 @@ void rm_pack_wait_data(rm_pack *p)
 		;
 }
 
+bool rm_pack_writer_ended(const rm_pack *p)
+{
+	return atomic_load(&p->writer_state) != RELAY_WRITING;
+}
+
 bool rm_pack_reader_gone(const rm_pack *p)
 {
 	return p->reader_gone;

@@ -100,10 +100,19 @@ static ssize_t read_pack(void *pack, void *buf, size_t max, rm_error *err)
 	return rm_pack_read(pack, buf, max, err);
 }
 
+/* A relayed pack's progress is the fetch's ("relaying"), until the fetch ended; a spooled one's
+ * is the push's. */
+static void show_push_progress(void *pack, const char *amount)
+{
+	if (!pack || !rm_pack_is_relay(pack) || rm_pack_writer_ended(pack))
+		rm_log("pushing: %s", amount);
+}
+
 int rm_push(rm_remote *tgt, const rm_advert *adv, const char *refname, const rm_oid *old,
 	    const rm_oid *new_value, rm_pack *pack, rm_error *err)
 {
-	rm_http_req req = {.service = "git-receive-pack", .max_bytes = RM_REPORT_MAX_BYTES};
+	rm_http_req req = {.service = "git-receive-pack", .max_bytes = RM_REPORT_MAX_BYTES,
+			   .progress = show_push_progress, .progress_ctx = pack};
 	push_answer answer = {.multiplexed = rm_caps_has(adv->caps, "side-band-64k", NULL),
 			      .err = err};
 	rm_sideband band = {.side = "target", .fail_exit = RM_EXIT_TARGET, .on_data = read_report,

@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "buf.h"
+#include "progress.h"
 
 #define CA_CERT_MAX (4u << 20)
 #define PAYLOAD_MAX (25u << 20)
@@ -22,6 +23,10 @@
 #define PACK_SIZE_DEFAULT (4ull << 30)
 #define PACK_SIZE_MIN (1ull << 10)
 #define PACK_SIZE_MAX (1ull << 40)
+/* Ten minutes: the longest a CI step should wait on a mirror that is not moving, long enough for
+ * a first mirror of a large repository (set 0 for no limit). */
+#define DEADLINE_DEFAULT 600
+#define SECONDS_MAX 86400
 
 /* Parses a setting's non-empty value into `field`, the rm_settings member it fills. The list of
  * settings is settings_table, below the parsers. */
@@ -265,7 +270,19 @@ static int parse_number(long *n, long min, long max, const char *name, const cha
 
 static int parse_timeout(void *field, const char *name, const char *value, rm_error *err)
 {
-	return parse_number(field, 1, 86400, name, value, err);
+	return parse_number(field, 1, SECONDS_MAX, name, value, err);
+}
+
+/* 0: no deadline. */
+static int parse_deadline(void *field, const char *name, const char *value, rm_error *err)
+{
+	return parse_number(field, 0, SECONDS_MAX, name, value, err);
+}
+
+/* 0: retry at once. */
+static int parse_retry_delay(void *field, const char *name, const char *value, rm_error *err)
+{
+	return parse_number(field, 0, 60, name, value, err);
 }
 
 static int parse_retries(void *field, const char *name, const char *value, rm_error *err)
@@ -384,6 +401,8 @@ static const setting settings_table[] = {
 	{"payload", parse_payload, offsetof(rm_settings, payload), false},
 	{"timeout", parse_timeout, offsetof(rm_settings, timeout), false},
 	{"retries", parse_retries, offsetof(rm_settings, retries), false},
+	{"retry_delay", parse_retry_delay, offsetof(rm_settings, retry_delay), false},
+	{"deadline", parse_deadline, offsetof(rm_settings, deadline), false},
 	{"max_pack_size", parse_size, offsetof(rm_settings, max_pack_size), false},
 };
 /* clang-format on */
@@ -454,6 +473,8 @@ static int complete_settings(rm_settings *s, rm_error *err)
 		return rm_error_set(err, RM_EXIT_USAGE,
 				    "target_token: required to push (set target_token, or "
 				    "dry_run: true)");
+	if (s->deadline)
+		s->deadline_at_ms = rm_now_ms() + (int64_t)s->deadline * 1000;
 	return 0;
 }
 
@@ -462,6 +483,8 @@ int rm_settings_load(rm_settings *s, rm_env_lookup lookup, rm_error *err)
 	memset(s, 0, sizeof(*s));
 	s->timeout = 60;
 	s->retries = 3;
+	s->retry_delay = 1;
+	s->deadline = DEADLINE_DEFAULT;
 	s->max_pack_size = PACK_SIZE_DEFAULT;
 	if (read_settings(s, lookup, err) < 0 || complete_settings(s, err) < 0) {
 		rm_settings_free(s);

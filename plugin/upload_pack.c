@@ -121,7 +121,6 @@ static int build_fetch_v2(rm_buf *body, const rm_source_info *info, const rm_oid
 
 	if (ofs_delta)
 		rc |= rm_pkt_appendf(body, "ofs-delta\n");
-	rc |= rm_pkt_appendf(body, "no-progress\n");
 	rc |= rm_pkt_appendf(body, "want %s\n", want->hex);
 	for (size_t i = 0; i < nhaves; i++)
 		rc |= rm_pkt_appendf(body, "have %s\n", haves[i].hex);
@@ -137,7 +136,7 @@ static int build_fetch_v0(rm_buf *body, const rm_source_info *info, const rm_oid
 
 	if (!rm_caps_has(info->caps, "side-band-64k", NULL))
 		return rm_error_set(err, RM_EXIT_SOURCE, "source: server does not offer side-band-64k");
-	rc = rm_pkt_appendf(body, "want %s side-band-64k%s no-progress agent=refmirror/%s%s\n",
+	rc = rm_pkt_appendf(body, "want %s side-band-64k%s agent=refmirror/%s%s\n",
 			    want->hex, ofs_delta ? " ofs-delta" : "", RM_VERSION,
 			    rm_caps_has(info->caps, "object-format", &format) ? " object-format=sha1" : "");
 	rc |= rm_pkt_flush(body);
@@ -156,7 +155,7 @@ typedef struct fetch_reader {
 	int version;
 	rm_pack *pack;
 	rm_sideband band;	/* channel 1 is the pack */
-	rm_remote_log messages;
+	rm_server_note note;	/* channel 2: the server's progress while it makes the pack */
 	rm_error *err;
 } fetch_reader;
 
@@ -218,13 +217,27 @@ static int on_fetch_pkt(void *ctx, rm_pkt_type type, const char *data, size_t le
 		       : rm_error_set(f->err, RM_EXIT_SOURCE, "source: data after the pack");
 }
 
+/* Until the pack's first bytes, the server is still counting and compressing objects: its own
+ * progress says how far; then the pack's bytes and rate. */
+static void show_fetch_progress(void *reader, const char *amount)
+{
+	fetch_reader *f = reader;
+
+	if (rm_pack_size(f->pack) == 0)
+		rm_log("source: preparing the pack%s%s%s", *f->note.last ? " (server: " : "",
+		       f->note.last, *f->note.last ? ")" : "");
+	else
+		rm_log("%s: %s", rm_pack_is_relay(f->pack) ? "relaying" : "fetching", amount);
+}
+
 int rm_fetch_pack(rm_remote *src, const rm_source_info *info, const rm_oid *want,
 		  const rm_oid *haves, size_t nhaves, bool ofs_delta, rm_pack *pack, rm_error *err)
 {
 	fetch_reader reader = {.state = BEFORE_PACK, .version = info->version, .pack = pack, .err = err};
 	rm_sideband band = {.side = "source", .fail_exit = RM_EXIT_SOURCE, .on_data = write_pack,
-			    .ctx = &reader, .messages = &reader.messages, .err = err};
-	rm_http_req req = {.service = "git-upload-pack", .protocol_v2 = info->version == 2};
+			    .ctx = &reader, .note = &reader.note, .err = err};
+	rm_http_req req = {.service = "git-upload-pack", .protocol_v2 = info->version == 2,
+			   .progress = show_fetch_progress, .progress_ctx = &reader};
 	rm_buf body;
 	int rc;
 
@@ -236,13 +249,11 @@ int rm_fetch_pack(rm_remote *src, const rm_source_info *info, const rm_oid *want
 	else
 		rc = build_fetch_v0(&body, info, want, haves, nhaves, ofs_delta, err);
 	reader.band = band;
-	rm_remote_log_init(&reader.messages, "source");
 	if (rc == 0) {
 		req.body = body.data;
 		req.body_len = body.len;
 		rc = rm_http_pkt_request(src, &req, on_fetch_pkt, &reader, "fetch answer", NULL, err);
 	}
-	rm_log_remote_end(&reader.messages);
 	if (rc == 0 && reader.state != AFTER_PACK)
 		rc = rm_error_set_transient(err, RM_EXIT_SOURCE, "source: the pack was cut short");
 	rm_buf_free(&body);

@@ -1,6 +1,7 @@
 /* Arbitrary bytes as receive-pack's answer to a push: plain report-status, and multiplexed as with
  * side-band-64k (report-status pkt-lines inside band 1, the server's messages on band 2, its fatal
- * error on band 3), routed as rm_push routes them. */
+ * error on band 3), routed as rm_push routes them; and as a fetch's band 2, the server's progress
+ * whose last line a progress line shows. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,6 +89,30 @@ static void multiplexed(const uint8_t *data, size_t size)
 	rm_pkt_reader_free(a.inner);
 }
 
+/* The kept line is bounded, printable ASCII, without spaces at its ends. */
+static void check_note(const char *line)
+{
+	size_t len = strlen(line);
+
+	if (len > RM_SERVER_NOTE_MAX || (len > 0 && (line[0] == ' ' || line[len - 1] == ' ')))
+		abort();
+	for (size_t i = 0; i < len; i++)
+		if (line[i] < 0x20 || line[i] > 0x7e)
+			abort();
+}
+
+static void server_note(const uint8_t *data, size_t size)
+{
+	rm_server_note note;
+
+	memset(&note, 0, sizeof(note));
+	for (size_t at = 0; at < size; at += 7) /* in pieces, as packets split it */
+		rm_server_note_feed(&note, (const char *)data + at, size - at < 7 ? size - at : 7);
+	if (note.len > RM_SERVER_NOTE_MAX)
+		abort();
+	check_note(note.last);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static int once;
@@ -96,5 +121,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		rm_log_add_secret("hunter2"); /* the server's messages are masked */
 	plain(data, size);
 	multiplexed(data, size);
+	server_note(data, size);
 	return 0;
 }

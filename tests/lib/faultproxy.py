@@ -26,6 +26,11 @@ and still has a count left wins.
   empty        answers 200 with the smart-HTTP content type and no body, without forwarding
   stall        holds the connection, sending nothing, until the client gives up (at most
                --lifetime seconds)
+  pause        forwards, then sends the answer up to the pack's first bytes (an upload-pack answer:
+               the channel-1 packet that starts with PACK; with in_pack=1, up to the end of that
+               packet; none of the answer when it holds no pack), waits seconds=N (default 11,
+               at most --lifetime), and sends the rest: a server slow to prepare its pack, to
+               send it, or to answer a push
   redirect     answers 302 to the same path on the sink, as http://<host>:<sink port>, with host
                from host=... (default localhost: another host name than 127.0.0.1)
 
@@ -219,6 +224,24 @@ class Proxy:
             pos = data_end
         raise ValueError("no pack data to corrupt")
 
+    @staticmethod
+    def pack_start(body, in_pack):
+        """The offset of the channel-1 packet whose data starts with PACK, or of its end when
+        in_pack; 0 when there is none."""
+        pos = 0
+        while pos + 4 <= len(body):
+            try:
+                size = int(body[pos:pos + 4], 16)
+            except ValueError:
+                return 0
+            if size < 4:
+                pos += 4
+                continue
+            if body[pos + 4:pos + 9] == b"\x01PACK":
+                return pos + size if in_pack else pos
+            pos += size
+        return 0
+
     # ---- the faults ----
 
     def serve(self, conn):
@@ -270,6 +293,12 @@ class Proxy:
                         [b"Content-Type: " + self.content_type(head).encode()], b"")
         elif fault == "stall":
             self.hold(conn)
+        elif fault == "pause":
+            status, hdrs, abody = self.forward(head, body)
+            at = self.pack_start(abody, opt.get("in_pack") == "1")
+            self.answer(conn, status, hdrs, abody, send=at)
+            time.sleep(min(float(opt.get("seconds", "11")), self.lifetime))
+            conn.sendall(abody[at:])
         elif fault == "redirect":
             host = opt.get("host", "localhost")
             location = "http://%s:%d%s" % (host, self.sink_port, target)

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "progress.h"
 #include "settings.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -88,6 +89,7 @@ static bool same_settings(const rm_settings *a, const rm_settings *b)
 	       a->sync_delete == b->sync_delete && a->dry_run == b->dry_run &&
 	       same_string(a->ca_cert, b->ca_cert) && same_string(a->payload, b->payload) &&
 	       a->timeout == b->timeout && a->retries == b->retries &&
+	       a->retry_delay == b->retry_delay && a->deadline == b->deadline &&
 	       a->max_pack_size == b->max_pack_size;
 }
 
@@ -135,6 +137,9 @@ static void test_defaults(void **state)
 	assert_null(s.payload);
 	assert_int_equal(s.timeout, 60);
 	assert_int_equal(s.retries, 3);
+	assert_int_equal(s.retry_delay, 1);
+	assert_int_equal(s.deadline, 600);
+	assert_true(s.deadline_at_ms > 0);
 	assert_int_equal(s.max_pack_size, 4ull << 30);
 	rm_settings_free(&s);
 }
@@ -178,6 +183,26 @@ static void test_old_sha_not_given_or_zeros(void **state)
 	}
 }
 
+/* The deadline counts from the loading of the settings; 0 is none. */
+static void test_deadline(void **state)
+{
+	static const var none[MAX_VARS] = {{"PLUGIN_DEADLINE", "0"}};
+	static const var day[MAX_VARS] = {{"PLUGIN_DEADLINE", "86400"}};
+	rm_settings s;
+	int64_t before = rm_now_ms();
+
+	(void)state;
+	load_ok(none, &s);
+	assert_int_equal(s.deadline, 0);
+	assert_int_equal(s.deadline_at_ms, 0);
+	rm_settings_free(&s);
+	load_ok(day, &s);
+	assert_int_equal(s.deadline, 86400);
+	assert_true(s.deadline_at_ms >= before + 86400 * 1000);
+	assert_true(s.deadline_at_ms <= rm_now_ms() + 86400 * 1000);
+	rm_settings_free(&s);
+}
+
 static void test_dry_run_needs_no_target_token(void **state)
 {
 	static const var vars[MAX_VARS] = {{"PLUGIN_TARGET_TOKEN", ""}, {"PLUGIN_DRY_RUN", "true"}};
@@ -214,6 +239,8 @@ static void test_both_spellings(void **state)
 		{"PLUGIN_PAYLOAD", "PLUGIN_PAYLOAD", "{\"ref\": \"refs/heads/main\"}"},
 		{"PLUGIN_TIMEOUT", "PLUGIN_TIMEOUT", "1"},
 		{"PLUGIN_RETRIES", "PLUGIN_RETRIES", "0"},
+		{"PLUGIN_RETRY_DELAY", "PLUGIN_RETRYDELAY", "0"},
+		{"PLUGIN_DEADLINE", "PLUGIN_DEADLINE", "30"},
 		{"PLUGIN_MAX_PACK_SIZE", "PLUGIN_MAXPACKSIZE", "100K"},
 	};
 	/* clang-format on */
@@ -363,6 +390,13 @@ static void test_errors(void **state)
 		{"retries", "0 to 20", {{"PLUGIN_RETRIES", "21"}}},
 		{"retries", NULL, {{"PLUGIN_RETRIES", "-1"}}},
 		{"retries", NULL, {{"PLUGIN_RETRIES", "2.5"}}},
+		{"retry_delay", "0 to 60", {{"PLUGIN_RETRY_DELAY", "61"}}},
+		{"retry_delay", NULL, {{"PLUGIN_RETRYDELAY", "-1"}}},
+		{"retry_delay", NULL, {{"PLUGIN_RETRY_DELAY", "0.5"}}},
+		{"deadline", "0 to 86400", {{"PLUGIN_DEADLINE", "86401"}}},
+		{"deadline", NULL, {{"PLUGIN_DEADLINE", "-1"}}},
+		{"deadline", NULL, {{"PLUGIN_DEADLINE", "10m"}}},
+		{"deadline", NULL, {{"PLUGIN_DEADLINE", "none"}}},
 		{"max_pack_size", "1K to 1024G", {{"PLUGIN_MAX_PACK_SIZE", "0"}}},
 		{"max_pack_size", NULL, {{"PLUGIN_MAX_PACK_SIZE", "0K"}}},
 		{"max_pack_size", NULL, {{"PLUGIN_MAX_PACK_SIZE", "1025G"}}},
@@ -590,6 +624,7 @@ int main(void)
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_old_sha_not_given_or_zeros),
 		cmocka_unit_test(test_dry_run_needs_no_target_token),
+		cmocka_unit_test(test_deadline),
 		cmocka_unit_test(test_both_spellings),
 		cmocka_unit_test(test_url_credentials),
 		cmocka_unit_test(test_url_token_agrees_with_setting),
