@@ -170,7 +170,7 @@ static int on_v0_ref(rm_advert *a, const char *line, size_t len)
 /* The first line holds the capabilities after a NUL; an empty repository's names no ref. */
 static int on_first_ref(rm_advert *a, const char *line, size_t len)
 {
-	static const char no_refs[] = "0000000000000000000000000000000000000000 capabilities^{}";
+	static const char no_refs[] = RM_ZERO_OID " capabilities^{}";
 	const char *nul = memchr(line, '\0', len);
 	const char *caps = nul ? nul + 1 : line + len;
 	size_t ref_len = nul ? (size_t)(nul - line) : len;

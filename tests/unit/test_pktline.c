@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "pktline.h"
 
 #define S(lit) lit, sizeof(lit) - 1
@@ -27,7 +28,7 @@ static void test_append(void **state)
 		{S("0000"), "00080000"},
 	};
 	(void)state;
-	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+	for (size_t i = 0; i < RM_ARRAY_SIZE(rows); i++) {
 		rm_buf b;
 		rm_buf_init(&b, 1024);
 		assert_int_equal(rm_pkt_append(&b, rows[i].data, rows[i].len), 0);
@@ -186,7 +187,7 @@ static const struct decode_row {
 static void test_decode_table(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < sizeof(decode_rows) / sizeof(decode_rows[0]); i++) {
+	for (size_t i = 0; i < RM_ARRAY_SIZE(decode_rows); i++) {
 		const struct decode_row *row = &decode_rows[i];
 		trace whole = {0}, bytes = {0};
 		decoded d1 = decode(&whole, row->wire, row->len, row->len ? row->len : 1);
@@ -228,7 +229,7 @@ static void test_callback_abort(void **state)
 	static const size_t chunks[] = {sizeof(wire) - 1, 1, 3};
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(chunks) / sizeof(chunks[0]); i++) {
+	for (size_t i = 0; i < RM_ARRAY_SIZE(chunks); i++) {
 		trace t = {.stop_at = 2};
 		decoded d = decode(&t, wire, sizeof(wire) - 1, chunks[i]);
 
@@ -252,7 +253,7 @@ static void test_max_packet(void **state)
 	rm_buf_init(&wire, 2 * RM_PKT_MAX);
 	assert_int_equal(rm_pkt_append(&wire, payload, sizeof(payload)), 0);
 	assert_int_equal(rm_pkt_flush(&wire), 0);
-	for (size_t i = 0; i < sizeof(chunks) / sizeof(chunks[0]); i++) {
+	for (size_t i = 0; i < RM_ARRAY_SIZE(chunks); i++) {
 		trace t = {0};
 		decoded d = decode(&t, wire.data, wire.len, chunks[i]);
 

@@ -8,13 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "refs.h"
 
 #define OID_A "1111111111111111111111111111111111111111"
 #define OID_B "2222222222222222222222222222222222222222"
 #define OID_C "3333333333333333333333333333333333333333"
 #define OID_T "abcdef0123456789abcdef0123456789abcdef01"
-#define ZEROS "0000000000000000000000000000000000000000"
 
 /* A response as the server writes it: packets, until one with no data and type DATA. */
 typedef struct wire_pkt {
@@ -52,7 +52,7 @@ static void encode(rm_buf *wire, const wire_pkt *pkts)
 
 /* Both ways each response is parsed: whole, and as libcurl might hand it over at worst. */
 static const size_t chunks[] = {SIZE_MAX, 1};
-#define NCHUNKS (sizeof(chunks) / sizeof(chunks[0]))
+#define NCHUNKS RM_ARRAY_SIZE(chunks)
 
 /* Decodes the response into `ctx` with `cb`, `chunk` bytes at a time; the feed's result. */
 static int parse(rm_pkt_cb cb, void *ctx, const wire_pkt *pkts, size_t chunk)
@@ -183,7 +183,7 @@ static void test_receive_pack_empty_repository(void **state)
 	static const wire_pkt pkts[] = {
 		L("# service=git-receive-pack\n"),
 		FLUSH,
-		L(ZEROS " capabilities^{}\0report-status report-status-v2 delete-refs "
+		L(RM_ZERO_OID " capabilities^{}\0report-status report-status-v2 delete-refs "
 		  "side-band-64k quiet atomic ofs-delta object-format=sha1 agent=git/2.39.2\n"),
 		FLUSH,
 		END,
@@ -318,7 +318,7 @@ static void test_caps_has(void **state)
 	};
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+	for (size_t i = 0; i < RM_ARRAY_SIZE(rows); i++) {
 		const char *value = "unset";
 		bool has = rm_caps_has(rows[i].caps, rows[i].cap, &value);
 
@@ -442,7 +442,7 @@ static const struct bad_row {
 	{"ls-refs: double space", rm_lsrefs_on_pkt, {L(OID_A "  refs/heads/main\n")},
 	 "malformed ref line"},
 	{"ls-refs: bad peeled", rm_lsrefs_on_pkt,
-	 {L(OID_T " refs/tags/v1 peeled:" ZEROS "0\n")}, "malformed peeled object id"},
+	 {L(OID_T " refs/tags/v1 peeled:" RM_ZERO_OID "0\n")}, "malformed peeled object id"},
 	{"ls-refs: uppercase peeled", rm_lsrefs_on_pkt,
 	 {L(OID_T " refs/tags/v1 peeled:ABCDEF0123456789ABCDEF0123456789ABCDEF01\n")},
 	 "malformed peeled object id"},
@@ -454,7 +454,7 @@ static const struct bad_row {
 static void test_bad_adverts(void **state)
 {
 	(void)state;
-	for (size_t r = 0; r < sizeof(bad_rows) / sizeof(bad_rows[0]); r++) {
+	for (size_t r = 0; r < RM_ARRAY_SIZE(bad_rows); r++) {
 		for (size_t i = 0; i < NCHUNKS; i++) {
 			rm_advert a;
 			int rc;
@@ -545,7 +545,7 @@ static const report_row report_rows[] = {
 static void test_report_status(void **state)
 {
 	(void)state;
-	for (size_t r = 0; r < sizeof(report_rows) / sizeof(report_rows[0]); r++) {
+	for (size_t r = 0; r < RM_ARRAY_SIZE(report_rows); r++) {
 		const report_row *row = &report_rows[r];
 		for (size_t i = 0; i < NCHUNKS; i++) {
 			rm_report rep;
