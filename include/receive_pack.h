@@ -8,7 +8,7 @@
 #include "http.h"
 #include "oid.h"
 #include "pack.h"
-#include "refs.h"
+#include "advert.h"
 
 /* Reads the target's refs and capabilities into *adv (rm_advert_init'ed by the caller, freed by
  * it with rm_advert_free). 0, or -1 with *err (exit code RM_EXIT_TARGET). */

@@ -4,13 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "advert.h"
 #include "decide.h"
 #include "http.h"
 #include "log.h"
 #include "pack.h"
 #include "progress.h"
 #include "receive_pack.h"
-#include "refs.h"
 #include "upload_pack.h"
 
 /* Haves sent when the target lacks the ref: its branch and tag tips, enough to spare the

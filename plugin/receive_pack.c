@@ -5,6 +5,7 @@
 #include "buf.h"
 #include "log.h"
 #include "pktline.h"
+#include "report_status.h"
 #include "sideband.h"
 #include "version.h"
 
@@ -14,11 +15,19 @@ int rm_target_read_refs(rm_remote *tgt, rm_advert *adv, rm_error *err)
 {
 	rm_http_req req = {.service = "git-receive-pack", .discovery = true,
 			   .max_bytes = RM_ADVERT_MAX_BYTES};
+	rm_advert_parser *parser = rm_advert_parser_new(RM_ADVERT_INFO_REFS);
+	bool complete;
+	int rc;
 
-	if (rm_http_pkt_request(tgt, &req, rm_advert_on_pkt, adv, "ref advertisement", adv->error,
-				err) < 0)
+	if (!parser)
+		return rm_error_set(err, RM_EXIT_TARGET, "target: out of memory");
+	rc = rm_http_pkt_request(tgt, &req, rm_advert_parser_feed, parser, "ref advertisement",
+				 rm_advert_parser_error(parser), err);
+	complete = rm_advert_parser_finish(parser, adv) == 0;
+	rm_advert_parser_free(parser);
+	if (rc < 0)
 		return -1;
-	if (!rm_advert_complete(adv) || adv->version != 0)
+	if (!complete || adv->version != 0)
 		return rm_error_set(err, RM_EXIT_TARGET,
 				    "target: bad ref advertisement from %s", tgt->url);
 	return 0;
@@ -29,8 +38,7 @@ int rm_target_read_refs(rm_remote *tgt, rm_advert *adv, rm_error *err)
 typedef struct push_answer {
 	bool multiplexed;	      /* side-band-64k is on */
 	rm_sideband band;	      /* channel 1 carries report-status */
-	rm_pkt_reader *report_reader; /* decodes the report-status pkt-lines carried by band 1 */
-	rm_report *report;
+	rm_report_parser *report;
 	rm_remote_log messages;
 	rm_error *err;
 } push_answer;
@@ -39,11 +47,10 @@ static int read_report(void *answer, const char *data, size_t len)
 {
 	push_answer *a = answer;
 
-	if (rm_pkt_reader_feed(a->report_reader, data, len) == 0)
+	if (rm_report_parser_feed_band(a->report, data, len) == 0)
 		return 0;
 	return rm_error_set(a->err, RM_EXIT_TARGET, "target: bad report-status: %s",
-			    *a->report->error ? a->report->error
-					      : rm_pkt_reader_error(a->report_reader));
+			    rm_report_parser_error(a->report));
 }
 
 static int on_answer_pkt(void *ctx, rm_pkt_type type, const char *data, size_t len)
@@ -51,7 +58,7 @@ static int on_answer_pkt(void *ctx, rm_pkt_type type, const char *data, size_t l
 	push_answer *a = ctx;
 
 	if (!a->multiplexed)
-		return rm_report_on_pkt(a->report, type, data, len);
+		return rm_report_parser_feed(a->report, type, data, len);
 	return type == RM_PKT_DATA ? rm_sideband_route(&a->band, data, len) : 0;
 }
 
@@ -79,19 +86,21 @@ static int check_capabilities(const rm_advert *adv, const rm_oid *new_value, rm_
 }
 
 /* Turns the report into the run's verdict, with the server's own words. */
-static int judge_report(const rm_report *r, const char *refname, rm_error *err)
+static int judge_report(const rm_report_parser *parser, const char *refname, rm_error *err)
 {
-	if (!r->complete || !r->seen_unpack)
+	rm_report r;
+
+	if (rm_report_parser_finish(parser, &r) < 0)
 		return rm_error_set_transient(err, RM_EXIT_TARGET,
 					      "target: the answer to the push was lost or cut short");
-	if (!r->unpack_ok)
+	if (!r.unpack_ok)
 		return rm_error_set(err, RM_EXIT_TARGET, "target: could not store the pack: %s",
-				    r->unpack_error);
-	if (!r->ref_seen)
+				    r.unpack_error);
+	if (!r.ref_seen)
 		return rm_error_set(err, RM_EXIT_TARGET, "target: no verdict for %s", refname);
-	if (!r->ref_ok)
+	if (!r.ref_ok)
 		return rm_error_set(err, RM_EXIT_TARGET, "target: refused %s: %s", refname,
-				    r->ref_error);
+				    r.ref_error);
 	return 0;
 }
 
@@ -117,19 +126,16 @@ int rm_push(rm_remote *tgt, const rm_advert *adv, const char *refname, const rm_
 			      .err = err};
 	rm_sideband band = {.side = "target", .fail_exit = RM_EXIT_TARGET, .on_data = read_report,
 			    .ctx = &answer, .messages = &answer.messages, .err = err};
-	rm_report report;
 	rm_buf body;
 	int rc;
 
 	if (check_capabilities(adv, new_value, err) < 0)
 		return -1;
-	rm_report_init(&report, refname);
 	rm_remote_log_init(&answer.messages, "target");
 	answer.band = band;
-	answer.report = &report;
 	rm_buf_init(&body, COMMAND_LIMIT);
-	answer.report_reader = rm_pkt_reader_new(rm_report_on_pkt, &report);
-	if (!answer.report_reader || build_command(&body, adv, refname, old, new_value) < 0) {
+	answer.report = rm_report_parser_new(refname);
+	if (!answer.report || build_command(&body, adv, refname, old, new_value) < 0) {
 		rc = rm_error_set(err, RM_EXIT_TARGET, "target: cannot build the push command");
 		goto out;
 	}
@@ -140,12 +146,13 @@ int rm_push(rm_remote *tgt, const rm_advert *adv, const char *refname, const rm_
 		req.more_ctx = pack;
 		req.more_len = rm_pack_is_relay(pack) ? -1 : (int64_t)rm_pack_size(pack);
 	}
-	rc = rm_http_pkt_request(tgt, &req, on_answer_pkt, &answer, "push answer", report.error, err);
+	rc = rm_http_pkt_request(tgt, &req, on_answer_pkt, &answer, "push answer",
+				 rm_report_parser_error(answer.report), err);
 	rm_log_remote_end(&answer.messages);
 	if (rc == 0)
-		rc = judge_report(&report, refname, err);
+		rc = judge_report(answer.report, refname, err);
 out:
-	rm_pkt_reader_free(answer.report_reader);
+	rm_report_parser_free(answer.report);
 	rm_buf_free(&body);
 	return rc;
 }

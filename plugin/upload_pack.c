@@ -6,21 +6,29 @@
 #include "buf.h"
 #include "log.h"
 #include "pktline.h"
-#include "refs.h"
+#include "advert.h"
 #include "sideband.h"
 #include "version.h"
 
 #define REQUEST_LIMIT (4u << 20)
 
-/* Requests refs and parses the pkt-line answer into `advert` with `on_pkt`. */
-static int request_refs(rm_remote *src, const rm_http_req *req, rm_pkt_cb on_pkt, rm_advert *advert,
-			const char *what, rm_error *err)
+/* Requests refs and parses the pkt-line answer, a body of `kind`, into *advert (overwritten). */
+static int request_refs(rm_remote *src, const rm_http_req *req, rm_advert_kind kind,
+			rm_advert *advert, const char *what, rm_error *err)
 {
-	if (rm_http_pkt_request(src, req, on_pkt, advert, what, advert->error, err) < 0)
-		return -1;
-	if (!rm_advert_complete(advert))
-		return rm_error_set_transient(err, RM_EXIT_SOURCE, "source: %s was cut short", what);
-	return 0;
+	rm_advert_parser *parser = rm_advert_parser_new(kind);
+	bool complete;
+	int rc;
+
+	if (!parser)
+		return rm_error_set(err, RM_EXIT_SOURCE, "source: out of memory");
+	rc = rm_http_pkt_request(src, req, rm_advert_parser_feed, parser, what,
+				 rm_advert_parser_error(parser), err);
+	complete = rm_advert_parser_finish(parser, advert) == 0;
+	rm_advert_parser_free(parser);
+	if (rc == 0 && !complete)
+		rc = rm_error_set_transient(err, RM_EXIT_SOURCE, "source: %s was cut short", what);
+	return rc;
 }
 
 /* Capability lines every v2 command starts with. */
@@ -53,7 +61,7 @@ static int list_ref_v2(rm_remote *src, const char *refname, const char *caps, rm
 	}
 	req.body = body.data;
 	req.body_len = body.len;
-	rc = request_refs(src, &req, rm_lsrefs_on_pkt, found, "ls-refs answer", err);
+	rc = request_refs(src, &req, RM_ADVERT_LS_REFS, found, "ls-refs answer", err);
 	rm_buf_free(&body);
 	return rc;
 }
@@ -82,7 +90,7 @@ int rm_source_read_ref(rm_remote *src, const char *refname, rm_oid *value, rm_so
 	memset(info, 0, sizeof(*info));
 	rm_advert_init(&advert);
 	rm_advert_init(&listed);
-	rc = request_refs(src, &req, rm_advert_on_pkt, &advert, "ref advertisement", err);
+	rc = request_refs(src, &req, RM_ADVERT_INFO_REFS, &advert, "ref advertisement", err);
 	if (rc == 0)
 		rc = check_object_format(advert.caps, err);
 	if (rc == 0 && advert.version == 2) {

@@ -8,70 +8,34 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "array.h"
-#include "refs.h"
+#include "advert.h"
+#include "wire_pkts.h"
 
-#define OID_A "1111111111111111111111111111111111111111"
-#define OID_B "2222222222222222222222222222222222222222"
-#define OID_C "3333333333333333333333333333333333333333"
-#define OID_T "abcdef0123456789abcdef0123456789abcdef01"
-
-/* A response as the server writes it: packets, until one with no data and type DATA. */
-typedef struct wire_pkt {
-	rm_pkt_type type;
-	const char *data;
-	size_t len;
-} wire_pkt;
-
-/* clang-format off */
-#define L(lit) {RM_PKT_DATA, lit, sizeof(lit) - 1}
-#define FLUSH {RM_PKT_FLUSH, NULL, 0}
-#define DELIM {RM_PKT_DELIM, NULL, 0}
-#define END {RM_PKT_DATA, NULL, 0}
-/* clang-format on */
-#define MAX_PKTS 12
-
-static void encode(rm_buf *wire, const wire_pkt *pkts)
+/* Parses the body of `kind`, `chunk` bytes at a time, into *a (rm_advert_free it): the feed's
+ * result; *complete tells whether the body ended properly, *error why a feed failed. */
+static int parse_advert(rm_advert_kind kind, const wire_pkt *pkts, size_t chunk, rm_advert *a,
+			bool *complete, char *error, size_t error_size)
 {
-	rm_buf_init(wire, 1 << 20);
-	rm_buf_append(wire, "", 0);
-	for (; pkts->data || pkts->type != RM_PKT_DATA; pkts++) {
-		switch (pkts->type) {
-		case RM_PKT_DATA:
-			assert_int_equal(rm_pkt_append(wire, pkts->data, pkts->len), 0);
-			break;
-		case RM_PKT_FLUSH:
-			assert_int_equal(rm_pkt_flush(wire), 0);
-			break;
-		default:
-			assert_int_equal(rm_pkt_delim(wire), 0);
-			break;
-		}
-	}
+	rm_advert_parser *p = rm_advert_parser_new(kind);
+	int rc;
+
+	assert_non_null(p);
+	rc = parse(rm_advert_parser_feed, p, pkts, chunk);
+	snprintf(error, error_size, "%s", rm_advert_parser_error(p));
+	*complete = rm_advert_parser_finish(p, a) == 0;
+	rm_advert_parser_free(p);
+	return rc;
 }
 
-/* Both ways each response is parsed: whole, and as libcurl might hand it over at worst. */
-static const size_t chunks[] = {SIZE_MAX, 1};
-#define NCHUNKS RM_ARRAY_SIZE(chunks)
-
-/* Decodes the response into `ctx` with `cb`, `chunk` bytes at a time; the feed's result. */
-static int parse(rm_pkt_cb cb, void *ctx, const wire_pkt *pkts, size_t chunk)
+/* Parses a body that must end properly into *a (rm_advert_free it). */
+static void parse_whole(rm_advert_kind kind, const wire_pkt *pkts, size_t chunk, rm_advert *a)
 {
-	rm_pkt_reader *r = rm_pkt_reader_new(cb, ctx);
-	rm_buf wire;
-	int rc = 0;
+	bool complete;
+	char error[160];
 
-	assert_non_null(r);
-	encode(&wire, pkts);
-	for (size_t off = 0; off < wire.len && rc == 0; off += chunk) {
-		size_t n = wire.len - off < chunk ? wire.len - off : chunk;
-		rc = rm_pkt_reader_feed(r, wire.data + off, n);
-	}
-	if (rc == 0)
-		assert_true(rm_pkt_reader_at_boundary(r));
-	rm_pkt_reader_free(r);
-	rm_buf_free(&wire);
-	return rc;
+	assert_int_equal(parse_advert(kind, pkts, chunk, a, &complete, error, sizeof(error)), 0);
+	assert_string_equal(error, "");
+	assert_true(complete);
 }
 
 static void assert_ref(const rm_advert *a, const char *name, const char *oid, const char *peeled)
@@ -112,9 +76,8 @@ static void test_upload_pack_v0(void **state)
 	(void)state;
 	for (size_t i = 0; i < NCHUNKS; i++) {
 		rm_advert a;
-		rm_advert_init(&a);
-		assert_int_equal(parse(rm_advert_on_pkt, &a, pkts, chunks[i]), 0);
-		assert_true(rm_advert_complete(&a));
+
+		parse_whole(RM_ADVERT_INFO_REFS, pkts, chunks[i], &a);
 		assert_int_equal(a.version, 0);
 		assert_string_equal(a.caps, upload_caps);
 		assert_int_equal(a.nrefs, 5);
@@ -138,8 +101,7 @@ static void test_find_is_exact(void **state)
 	rm_advert a;
 
 	(void)state;
-	rm_advert_init(&a);
-	assert_int_equal(parse(rm_advert_on_pkt, &a, pkts, SIZE_MAX), 0);
+	parse_whole(RM_ADVERT_INFO_REFS, pkts, SIZE_MAX, &a);
 	assert_ref(&a, "refs/heads/main", OID_B, "");
 	assert_ref(&a, "refs/heads/main2", OID_A, "");
 	assert_null(rm_advert_find(&a, "refs/heads/mai"));
@@ -167,9 +129,8 @@ static void test_version_1_and_shallow(void **state)
 	(void)state;
 	for (size_t i = 0; i < NCHUNKS; i++) {
 		rm_advert a;
-		rm_advert_init(&a);
-		assert_int_equal(parse(rm_advert_on_pkt, &a, pkts, chunks[i]), 0);
-		assert_true(rm_advert_complete(&a));
+
+		parse_whole(RM_ADVERT_INFO_REFS, pkts, chunks[i], &a);
 		assert_int_equal(a.version, 0);
 		assert_string_equal(a.caps, "shallow agent=git/2.39.2");
 		assert_int_equal(a.nrefs, 2);
@@ -192,9 +153,8 @@ static void test_receive_pack_empty_repository(void **state)
 	(void)state;
 	for (size_t i = 0; i < NCHUNKS; i++) {
 		rm_advert a;
-		rm_advert_init(&a);
-		assert_int_equal(parse(rm_advert_on_pkt, &a, pkts, chunks[i]), 0);
-		assert_true(rm_advert_complete(&a));
+
+		parse_whole(RM_ADVERT_INFO_REFS, pkts, chunks[i], &a);
 		assert_int_equal(a.nrefs, 0);
 		assert_true(rm_caps_has(a.caps, "report-status", NULL));
 		assert_true(rm_caps_has(a.caps, "delete-refs", NULL));
@@ -210,9 +170,7 @@ static void test_no_refs_at_all(void **state)
 	rm_advert a;
 
 	(void)state;
-	rm_advert_init(&a);
-	assert_int_equal(parse(rm_advert_on_pkt, &a, pkts, 1), 0);
-	assert_true(rm_advert_complete(&a));
+	parse_whole(RM_ADVERT_INFO_REFS, pkts, 1, &a);
 	assert_int_equal(a.nrefs, 0);
 	assert_string_equal(a.caps, "");
 	rm_advert_free(&a);
@@ -227,11 +185,15 @@ static void test_cut_short(void **state)
 		END,
 	};
 	rm_advert a;
+	bool complete;
+	char error[160];
 
 	(void)state;
-	rm_advert_init(&a);
-	assert_int_equal(parse(rm_advert_on_pkt, &a, pkts, 1), 0);
-	assert_false(rm_advert_complete(&a));
+	assert_int_equal(parse_advert(RM_ADVERT_INFO_REFS, pkts, 1, &a, &complete, error,
+				      sizeof(error)),
+			 0);
+	assert_false(complete);
+	assert_int_equal(a.nrefs, 1);
 	rm_advert_free(&a);
 }
 
@@ -270,9 +232,8 @@ static void test_v2_capabilities(void **state)
 	for (size_t b = 0; b < 2; b++) {
 		for (size_t i = 0; i < NCHUNKS; i++) {
 			rm_advert a;
-			rm_advert_init(&a);
-			assert_int_equal(parse(rm_advert_on_pkt, &a, bodies[b], chunks[i]), 0);
-			assert_true(rm_advert_complete(&a));
+
+			parse_whole(RM_ADVERT_INFO_REFS, bodies[b], chunks[i], &a);
 			assert_int_equal(a.version, 2);
 			assert_int_equal(a.nrefs, 0);
 			assert_string_equal(a.caps, "agent=git/2.39.2\nls-refs=unborn\n"
@@ -352,9 +313,8 @@ static void test_ls_refs(void **state)
 	(void)state;
 	for (size_t i = 0; i < NCHUNKS; i++) {
 		rm_advert a;
-		rm_advert_init(&a);
-		assert_int_equal(parse(rm_lsrefs_on_pkt, &a, pkts, chunks[i]), 0);
-		assert_true(rm_advert_complete(&a));
+
+		parse_whole(RM_ADVERT_LS_REFS, pkts, chunks[i], &a);
 		assert_int_equal(a.version, 2);
 		assert_int_equal(a.nrefs, 5);
 		assert_null(rm_advert_find(&a, "HEAD"));
@@ -372,15 +332,18 @@ static void test_ls_refs_empty_and_cut_short(void **state)
 	static const wire_pkt empty[] = {FLUSH, END};
 	static const wire_pkt cut[] = {L(OID_A " refs/heads/main\n"), END};
 	rm_advert a;
+	bool complete;
+	char error[160];
 
 	(void)state;
-	rm_advert_init(&a);
-	assert_int_equal(parse(rm_lsrefs_on_pkt, &a, empty, 1), 0);
-	assert_true(rm_advert_complete(&a));
+	parse_whole(RM_ADVERT_LS_REFS, empty, 1, &a);
 	assert_int_equal(a.nrefs, 0);
+	assert_string_equal(a.caps, "");
 	rm_advert_free(&a);
-	assert_int_equal(parse(rm_lsrefs_on_pkt, &a, cut, 1), 0);
-	assert_false(rm_advert_complete(&a));
+	assert_int_equal(parse_advert(RM_ADVERT_LS_REFS, cut, 1, &a, &complete, error,
+				      sizeof(error)),
+			 0);
+	assert_false(complete);
 	assert_int_equal(a.nrefs, 1);
 	rm_advert_free(&a);
 }
@@ -388,66 +351,66 @@ static void test_ls_refs_empty_and_cut_short(void **state)
 /* Rejected responses: {parser, packets, the reason}. */
 static const struct bad_row {
 	const char *name;
-	rm_pkt_cb cb;
+	rm_advert_kind kind;
 	wire_pkt pkts[MAX_PKTS];
 	const char *error;
 } bad_rows[] = {
-	{"no space after oid", rm_advert_on_pkt, {L(OID_A "\trefs/heads/main\0a\n")},
+	{"no space after oid", RM_ADVERT_INFO_REFS, {L(OID_A "\trefs/heads/main\0a\n")},
 	 "malformed ref line"},
-	{"no name", rm_advert_on_pkt, {L(OID_A " \0a\n")}, "malformed ref line"},
-	{"name cut at oid", rm_advert_on_pkt, {L(OID_A)}, "malformed ref line"},
-	{"short oid", rm_advert_on_pkt,
+	{"no name", RM_ADVERT_INFO_REFS, {L(OID_A " \0a\n")}, "malformed ref line"},
+	{"name cut at oid", RM_ADVERT_INFO_REFS, {L(OID_A)}, "malformed ref line"},
+	{"short oid", RM_ADVERT_INFO_REFS,
 	 {L("111111111111111111111111111111111111111 refs/heads/main\0a\n")}, "malformed ref line"},
-	{"long oid", rm_advert_on_pkt,
+	{"long oid", RM_ADVERT_INFO_REFS,
 	 {L("11111111111111111111111111111111111111111 refs/heads/main\0a\n")},
 	 "malformed ref line"},
-	{"uppercase oid", rm_advert_on_pkt,
+	{"uppercase oid", RM_ADVERT_INFO_REFS,
 	 {L("ABCDEF0123456789ABCDEF0123456789ABCDEF01 refs/heads/main\0a\n")},
 	 "malformed ref line"},
-	{"not hex", rm_advert_on_pkt,
+	{"not hex", RM_ADVERT_INFO_REFS,
 	 {L("g111111111111111111111111111111111111111 refs/heads/main\0a\n")},
 	 "malformed ref line"},
-	{"uppercase oid on a later line", rm_advert_on_pkt,
+	{"uppercase oid on a later line", RM_ADVERT_INFO_REFS,
 	 {L(OID_A " refs/heads/main\0a\n"), L("ABCDEF0123456789abcdef0123456789abcdef01 refs/x\n")},
 	 "malformed ref line"},
-	{"space in a v0 name", rm_advert_on_pkt,
+	{"space in a v0 name", RM_ADVERT_INFO_REFS,
 	 {L(OID_A " refs/heads/main\0a\n"), L(OID_B " refs/heads/a b\n")}, "malformed ref line"},
-	{"NUL in a later name", rm_advert_on_pkt,
+	{"NUL in a later name", RM_ADVERT_INFO_REFS,
 	 {L(OID_A " refs/heads/main\0a\n"), L(OID_B " refs/heads/a\0b\n")}, "malformed ref line"},
-	{"NUL in capabilities", rm_advert_on_pkt, {L(OID_A " refs/heads/main\0a\0b\n")},
+	{"NUL in capabilities", RM_ADVERT_INFO_REFS, {L(OID_A " refs/heads/main\0a\0b\n")},
 	 "malformed capabilities"},
-	{"peeled first", rm_advert_on_pkt, {L(OID_A " refs/tags/v1^{}\0a\n")},
+	{"peeled first", RM_ADVERT_INFO_REFS, {L(OID_A " refs/tags/v1^{}\0a\n")},
 	 "peeled ref without its ref"},
-	{"peeled other ref", rm_advert_on_pkt,
+	{"peeled other ref", RM_ADVERT_INFO_REFS,
 	 {L(OID_A " refs/tags/v1\0a\n"), L(OID_B " refs/tags/v2^{}\n")},
 	 "peeled ref without its ref"},
-	{"capabilities^{} with an id", rm_advert_on_pkt, {L(OID_A " capabilities^{}\0a\n")},
+	{"capabilities^{} with an id", RM_ADVERT_INFO_REFS, {L(OID_A " capabilities^{}\0a\n")},
 	 "peeled ref without its ref"},
-	{"delim in v0", rm_advert_on_pkt, {L(OID_A " refs/heads/main\0a\n"), DELIM},
+	{"delim in v0", RM_ADVERT_INFO_REFS, {L(OID_A " refs/heads/main\0a\n"), DELIM},
 	 "unexpected delim or response-end packet"},
-	{"delim in v2", rm_advert_on_pkt, {L("version 2\n"), L("agent=x\n"), DELIM},
+	{"delim in v2", RM_ADVERT_INFO_REFS, {L("version 2\n"), L("agent=x\n"), DELIM},
 	 "unexpected delim or response-end packet"},
-	{"empty v2 line", rm_advert_on_pkt, {L("version 2\n"), L("\n")},
+	{"empty v2 line", RM_ADVERT_INFO_REFS, {L("version 2\n"), L("\n")},
 	 "malformed capability line"},
-	{"line after the final flush", rm_advert_on_pkt,
+	{"line after the final flush", RM_ADVERT_INFO_REFS,
 	 {L(OID_A " refs/heads/main\0a\n"), FLUSH, L(OID_B " refs/heads/next\n")},
 	 "data after the final flush"},
-	{"flush after the final flush", rm_advert_on_pkt, {L("version 2\n"), FLUSH, FLUSH},
+	{"flush after the final flush", RM_ADVERT_INFO_REFS, {L("version 2\n"), FLUSH, FLUSH},
 	 "data after the final flush"},
-	{"garbage", rm_advert_on_pkt, {L("# service=git-upload-pack\n"), FLUSH, L("hello\n")},
+	{"garbage", RM_ADVERT_INFO_REFS, {L("# service=git-upload-pack\n"), FLUSH, L("hello\n")},
 	 "malformed ref line"},
-	{"ls-refs: short oid", rm_lsrefs_on_pkt,
+	{"ls-refs: short oid", RM_ADVERT_LS_REFS,
 	 {L("111111111111111111111111111111111111111 refs/heads/main\n")}, "malformed ref line"},
-	{"ls-refs: no name", rm_lsrefs_on_pkt, {L(OID_A "\n")}, "malformed ref line"},
-	{"ls-refs: double space", rm_lsrefs_on_pkt, {L(OID_A "  refs/heads/main\n")},
+	{"ls-refs: no name", RM_ADVERT_LS_REFS, {L(OID_A "\n")}, "malformed ref line"},
+	{"ls-refs: double space", RM_ADVERT_LS_REFS, {L(OID_A "  refs/heads/main\n")},
 	 "malformed ref line"},
-	{"ls-refs: bad peeled", rm_lsrefs_on_pkt,
+	{"ls-refs: bad peeled", RM_ADVERT_LS_REFS,
 	 {L(OID_T " refs/tags/v1 peeled:" RM_ZERO_OID "0\n")}, "malformed peeled object id"},
-	{"ls-refs: uppercase peeled", rm_lsrefs_on_pkt,
+	{"ls-refs: uppercase peeled", RM_ADVERT_LS_REFS,
 	 {L(OID_T " refs/tags/v1 peeled:ABCDEF0123456789ABCDEF0123456789ABCDEF01\n")},
 	 "malformed peeled object id"},
-	{"ls-refs: delim", rm_lsrefs_on_pkt, {DELIM}, "unexpected delim or response-end packet"},
-	{"ls-refs: after the final flush", rm_lsrefs_on_pkt, {FLUSH, L(OID_A " refs/heads/main\n")},
+	{"ls-refs: delim", RM_ADVERT_LS_REFS, {DELIM}, "unexpected delim or response-end packet"},
+	{"ls-refs: after the final flush", RM_ADVERT_LS_REFS, {FLUSH, L(OID_A " refs/heads/main\n")},
 	 "data after the final flush"},
 };
 
@@ -457,15 +420,17 @@ static void test_bad_adverts(void **state)
 	for (size_t r = 0; r < RM_ARRAY_SIZE(bad_rows); r++) {
 		for (size_t i = 0; i < NCHUNKS; i++) {
 			rm_advert a;
-			int rc;
+			bool complete;
+			char error[160];
+			int rc = parse_advert(bad_rows[r].kind, bad_rows[r].pkts, chunks[i], &a,
+					      &complete, error, sizeof(error));
 
-			rm_advert_init(&a);
-			rc = parse(bad_rows[r].cb, &a, bad_rows[r].pkts, chunks[i]);
-			if (rc != -1 || strcmp(a.error, bad_rows[r].error) != 0)
+			if (rc != -1 || strcmp(error, bad_rows[r].error) != 0)
 				print_message("row \"%s\": %d \"%s\"\n", bad_rows[r].name, rc,
-					      a.error);
+					      error);
 			assert_int_equal(rc, -1);
-			assert_string_equal(a.error, bad_rows[r].error);
+			assert_string_equal(error, bad_rows[r].error);
+			assert_false(complete);
 			rm_advert_free(&a);
 		}
 	}
@@ -474,99 +439,25 @@ static void test_bad_adverts(void **state)
 static void test_too_many_refs(void **state)
 {
 	static const char one_more[] = OID_B " refs/heads/one-more";
+	rm_advert_parser *p = rm_advert_parser_new(RM_ADVERT_LS_REFS);
 	rm_advert a;
 	char line[80];
 
 	(void)state;
-	rm_advert_init(&a);
+	assert_non_null(p);
 	for (int i = 0; i < RM_REFS_MAX; i++) {
 		int n = snprintf(line, sizeof(line), "%s refs/heads/b%d", OID_A, i);
-		if (rm_lsrefs_on_pkt(&a, RM_PKT_DATA, line, (size_t)n) != 0)
-			fail_msg("ref %d refused: %s", i, a.error);
+		if (rm_advert_parser_feed(p, RM_PKT_DATA, line, (size_t)n) != 0)
+			fail_msg("ref %d refused: %s", i, rm_advert_parser_error(p));
 	}
-	assert_int_equal(rm_lsrefs_on_pkt(&a, RM_PKT_DATA, one_more, sizeof(one_more) - 1), -1);
-	assert_string_equal(a.error, "too many refs");
+	assert_int_equal(rm_advert_parser_feed(p, RM_PKT_DATA, one_more, sizeof(one_more) - 1), -1);
+	assert_string_equal(rm_advert_parser_error(p), "too many refs");
+	/* A failed parser takes nothing more, not even the final flush. */
+	assert_int_equal(rm_advert_parser_feed(p, RM_PKT_FLUSH, NULL, 0), -1);
+	assert_int_equal(rm_advert_parser_finish(p, &a), -1);
 	assert_int_equal(a.nrefs, RM_REFS_MAX);
+	rm_advert_parser_free(p);
 	rm_advert_free(&a);
-}
-
-/* report-status */
-
-typedef struct report_row {
-	const char *name;
-	wire_pkt pkts[MAX_PKTS];
-	int rc;
-	bool complete, unpack_ok, ref_seen, ref_ok;
-	const char *unpack_error, *ref_error, *error;
-} report_row;
-
-static const report_row report_rows[] = {
-	{"ok", {L("unpack ok\n"), L("ok refs/heads/main\n"), FLUSH}, 0, true, true, true, true, "",
-	 "", ""},
-	{"refused", {L("unpack ok\n"), L("ng refs/heads/main non-fast-forward\n"), FLUSH}, 0, true,
-	 true, true, false, "", "non-fast-forward", ""},
-	{"refused by a hook",
-	 {L("unpack ok\n"), L("ng refs/heads/main pre-receive hook declined\n"), FLUSH}, 0, true,
-	 true, true, false, "", "pre-receive hook declined", ""},
-	{"unpack failed",
-	 {L("unpack index-pack abnormal exit\n"), L("ng refs/heads/main unpacker error\n"), FLUSH},
-	 0, true, false, true, false, "index-pack abnormal exit", "unpacker error", ""},
-	{"other refs",
-	 {L("unpack ok\n"), L("ng refs/heads/other failed\n"), L("ok refs/heads/main\n"),
-	  L("ng refs/heads/main2 failed\n"), L("ok refs/heads/mai\n"), FLUSH},
-	 0, true, true, true, true, "", "", ""},
-	{"only other refs", {L("unpack ok\n"), L("ok refs/heads/other\n"), FLUSH}, 0, true, true,
-	 false, false, "", "", ""},
-	{"report-status-v2",
-	 {L("unpack ok\n"), L("ok refs/heads/main\n"), L("option refname refs/heads/main\n"),
-	  L("option old-oid " OID_A "\n"), L("option new-oid " OID_B "\n"), FLUSH},
-	 0, true, true, true, true, "", "", ""},
-	{"without newlines", {L("unpack ok"), L("ng refs/heads/main nope"), FLUSH}, 0, true, true,
-	 true, false, "", "nope", ""},
-	{"cut short", {L("unpack ok\n"), L("ok refs/heads/main\n")}, 0, false, true, true, true, "",
-	 "", ""},
-	{"nothing", {END}, 0, false, false, false, false, "", "", ""},
-	{"no unpack line", {L("ok refs/heads/main\n"), FLUSH}, -1, false, false, false, false, "",
-	 "", "report does not start with unpack status"},
-	{"unpack without space", {L("unpack\n"), FLUSH}, -1, false, false, false, false, "", "",
-	 "report does not start with unpack status"},
-	{"flush first", {FLUSH}, -1, false, false, false, false, "", "",
-	 "report without unpack status"},
-	{"unknown line", {L("unpack ok\n"), L("what refs/heads/main\n"), FLUSH}, -1, false, true,
-	 false, false, "", "", "malformed report line"},
-	{"empty ref name", {L("unpack ok\n"), L("ok \n"), FLUSH}, -1, false, true, false, false, "",
-	 "", "malformed ref status"},
-	{"delim", {L("unpack ok\n"), DELIM}, -1, false, true, false, false, "", "",
-	 "unexpected delim or response-end packet"},
-	{"after the final flush", {L("unpack ok\n"), L("ok refs/heads/main\n"), FLUSH, L("x\n")},
-	 -1, true, true, true, true, "", "", "data after the final flush"},
-};
-
-static void test_report_status(void **state)
-{
-	(void)state;
-	for (size_t r = 0; r < RM_ARRAY_SIZE(report_rows); r++) {
-		const report_row *row = &report_rows[r];
-		for (size_t i = 0; i < NCHUNKS; i++) {
-			rm_report rep;
-			int rc;
-
-			rm_report_init(&rep, "refs/heads/main");
-			rc = parse(rm_report_on_pkt, &rep, row->pkts, chunks[i]);
-			if (rc != row->rc || rep.complete != row->complete ||
-			    rep.ref_ok != row->ref_ok)
-				print_message("row \"%s\": %d \"%s\"\n", row->name, rc, rep.error);
-			assert_int_equal(rc, row->rc);
-			assert_int_equal(rep.complete, row->complete);
-			assert_int_equal(rep.seen_unpack, row->unpack_ok || *row->unpack_error);
-			assert_int_equal(rep.unpack_ok, row->unpack_ok);
-			assert_int_equal(rep.ref_seen, row->ref_seen);
-			assert_int_equal(rep.ref_ok, row->ref_ok);
-			assert_string_equal(rep.unpack_error, row->unpack_error);
-			assert_string_equal(rep.ref_error, row->ref_error);
-			assert_string_equal(rep.error, row->error);
-		}
-	}
 }
 
 int main(void)
@@ -584,7 +475,6 @@ int main(void)
 		cmocka_unit_test(test_ls_refs_empty_and_cut_short),
 		cmocka_unit_test(test_bad_adverts),
 		cmocka_unit_test(test_too_many_refs),
-		cmocka_unit_test(test_report_status),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
