@@ -50,10 +50,20 @@ const rm_ref *rm_advert_find(const rm_advert *a, const char *name);
  * newline) or NULL when the capability has none. */
 bool rm_caps_has(const char *caps, const char *cap, const char **value);
 
+/* SHA-1 is the only object format refmirror handles. Returns 0 when `caps` name none (SHA-1, as
+ * before object-format existed) or exactly "object-format=sha1"; else -1 with "the repository
+ * uses object-format <name>; refmirror mirrors SHA-1 repositories only" in `why` (`size` bytes,
+ * NUL-terminated), the server's <name> cut to RM_OBJECT_FORMAT_SHOWN printable ASCII chars. */
+#define RM_OBJECT_FORMAT_SHOWN 32
+int rm_caps_check_object_format(const char *caps, char *why, size_t size);
+
 /* What a parser reads. */
 typedef enum rm_advert_kind {
 	RM_ADVERT_INFO_REFS, /* an info/refs body, with or without "# service=" first: v0 (or
-			      * "version 1") refs and capabilities, or v2 capabilities */
+			      * "version 1") refs and capabilities, or v2 capabilities. When
+			      * the v0 capabilities name another object format than SHA-1, the
+			      * refs are skipped unread (rm_caps_check_object_format tells the
+			      * caller why to stop). */
 	RM_ADVERT_LS_REFS,   /* a v2 ls-refs answer: "<oid> <name>[ peeled:<oid>][ ...]" lines
 			      * then a flush; "unborn" lines are skipped */
 } rm_advert_kind;

@@ -11,7 +11,8 @@
 #include "advert.h"
 
 /* Reads the target's refs and capabilities into *adv (rm_advert_init'ed by the caller, freed by
- * it with rm_advert_free). 0, or -1 with *err (exit code RM_EXIT_TARGET). */
+ * it with rm_advert_free). 0, or -1 with *err (exit code RM_EXIT_TARGET), also when the target
+ * names an object format other than SHA-1 (rm_caps_check_object_format). */
 int rm_target_read_refs(rm_remote *tgt, rm_advert *adv, rm_error *err);
 
 /* Pushes "`old` `new` `refname`" (an absent id goes as 40 zeros) with the bytes of `pack`

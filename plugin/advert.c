@@ -12,6 +12,7 @@ enum advert_state {
 	EXPECT_VERSION,	  /* "version 2", "version 1", or no version line (v0) */
 	EXPECT_FIRST_REF, /* the v0 ref line that carries the capabilities */
 	IN_REFS,
+	IN_OTHER_FORMAT, /* v0 refs of another object format than SHA-1: skipped */
 	IN_V2_CAPS,
 	DONE, /* the final flush was seen */
 };
@@ -141,6 +142,19 @@ static int append_cap(rm_advert_parser *p, const char *line, size_t len)
 	return 0;
 }
 
+/* True when the capabilities name no object format (SHA-1, as before object-format existed) or
+ * exactly sha1. *value, unless value is NULL, receives the named format as rm_caps_has gives it. */
+static bool names_sha1(const char *caps, const char **value)
+{
+	const char *format;
+
+	if (!rm_caps_has(caps, "object-format", &format))
+		return true;
+	if (value)
+		*value = format;
+	return format && strcspn(format, " \n") == 4 && memcmp(format, "sha1", 4) == 0;
+}
+
 /* "<oid> <name>", or "<oid> <name>^{}": the object the tag just before points to. */
 static int on_v0_ref(rm_advert_parser *p, const char *line, size_t len)
 {
@@ -169,6 +183,10 @@ static int on_first_ref(rm_advert_parser *p, const char *line, size_t len)
 
 	if (set_caps(p, caps, (size_t)(line + len - caps)) < 0)
 		return -1;
+	if (!names_sha1(p->found.caps, NULL)) {
+		p->state = IN_OTHER_FORMAT;
+		return 0;
+	}
 	if (rm_pkt_text_is(line, ref_len, no_refs))
 		return 0;
 	return on_v0_ref(p, line, ref_len);
@@ -183,7 +201,7 @@ static int on_advert_line(rm_advert_parser *p, const char *line, size_t len)
 			return 0;
 		}
 	}
-	if (p->state == IN_SERVICE)
+	if (p->state == IN_SERVICE || p->state == IN_OTHER_FORMAT)
 		return 0;
 	if (p->state == EXPECT_VERSION) {
 		p->state = EXPECT_FIRST_REF;
@@ -330,3 +348,27 @@ bool rm_caps_has(const char *caps, const char *cap, const char **value)
 	return false;
 }
 
+/* The server's name for its object format, made fit for a one-line message. */
+static void show_format(char *shown, const char *value)
+{
+	size_t len = value ? strcspn(value, " \n") : 0;
+	size_t n = 0;
+
+	for (; n < len && n < RM_OBJECT_FORMAT_SHOWN; n++)
+		shown[n] = value[n] > ' ' && value[n] < 0x7f ? value[n] : '?';
+	shown[n] = '\0';
+}
+
+int rm_caps_check_object_format(const char *caps, char *why, size_t size)
+{
+	const char *value = NULL;
+	char shown[RM_OBJECT_FORMAT_SHOWN + 1];
+
+	if (names_sha1(caps, &value))
+		return 0;
+	show_format(shown, value);
+	snprintf(why, size,
+		 "the repository uses object-format %s; refmirror mirrors SHA-1 repositories only",
+		 *shown ? shown : "(none)");
+	return -1;
+}

@@ -11,6 +11,19 @@
 
 #define COMMAND_LIMIT (64u * 1024)
 
+/* The target's refs and capabilities: a v0 advertisement (receive-pack has no v2) of SHA-1. */
+static int accept_target_advert(const rm_advert *adv, bool complete, const char *url,
+				rm_error *err)
+{
+	char why[160];
+
+	if (!complete || adv->version != 0)
+		return rm_error_set(err, RM_EXIT_TARGET, "target: bad ref advertisement from %s", url);
+	if (rm_caps_check_object_format(adv->caps, why, sizeof(why)) < 0)
+		return rm_error_set(err, RM_EXIT_TARGET, "target: %s", why);
+	return 0;
+}
+
 int rm_target_read_refs(rm_remote *tgt, rm_advert *adv, rm_error *err)
 {
 	rm_http_req req = {.service = "git-receive-pack", .discovery = true,
@@ -25,12 +38,7 @@ int rm_target_read_refs(rm_remote *tgt, rm_advert *adv, rm_error *err)
 				 rm_advert_parser_error(parser), err);
 	complete = rm_advert_parser_finish(parser, adv) == 0;
 	rm_advert_parser_free(parser);
-	if (rc < 0)
-		return -1;
-	if (!complete || adv->version != 0)
-		return rm_error_set(err, RM_EXIT_TARGET,
-				    "target: bad ref advertisement from %s", tgt->url);
-	return 0;
+	return rc < 0 ? -1 : accept_target_advert(adv, complete, tgt->url, err);
 }
 
 /* The answer to a push: report-status, inside band 1 when side-band-64k is on; the hooks' and

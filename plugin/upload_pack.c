@@ -68,12 +68,10 @@ static int list_ref_v2(rm_remote *src, const char *refname, const char *caps, rm
 
 static int check_object_format(const char *caps, rm_error *err)
 {
-	const char *format;
+	char why[160];
 
-	if (rm_caps_has(caps, "object-format", &format) && format && strncmp(format, "sha1", 4) != 0)
-		return rm_error_set(err, RM_EXIT_SOURCE,
-				    "source: repositories with object format other than sha1 are not "
-				    "supported");
+	if (rm_caps_check_object_format(caps, why, sizeof(why)) < 0)
+		return rm_error_set(err, RM_EXIT_SOURCE, "source: %s", why);
 	return 0;
 }
 

@@ -27,6 +27,7 @@ static void parse(rm_advert_kind kind, const uint8_t *data, size_t size)
 	rm_advert_parser *p = rm_advert_parser_new(kind);
 	rm_pkt_reader *r = rm_pkt_reader_new(rm_advert_parser_feed, p);
 	rm_advert a;
+	char why[160];
 	int rc;
 
 	if (!p || !r)
@@ -40,6 +41,9 @@ static void parse(rm_advert_kind kind, const uint8_t *data, size_t size)
 			abort();
 		rm_caps_has(a.caps, "side-band-64k", NULL);
 		check_first_cap(a.caps);
+		if (rm_caps_check_object_format(a.caps, why, sizeof(why)) < 0 &&
+		    (strlen(why) >= sizeof(why) - 1 || strpbrk(why, "\r\n")))
+			abort(); /* a one-line message, not cut */
 		for (size_t i = 0; i < a.nrefs; i++)
 			if (rm_advert_find(&a, a.refs[i].name) == NULL ||
 			    !rm_oid_is_set(&a.refs[i].oid))

@@ -197,6 +197,47 @@ static void test_cut_short(void **state)
 	rm_advert_free(&a);
 }
 
+/* A repository of another object format: its capabilities, so that the caller can say why it
+ * stops, and none of its refs, whose ids are not SHA-1's. */
+static void test_other_object_format(void **state)
+{
+#define OID256 "abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789"
+#define ZERO256 "0000000000000000000000000000000000000000000000000000000000000000"
+	static const wire_pkt upload[] = {
+		L("# service=git-upload-pack\n"),
+		FLUSH,
+		L(OID256 " HEAD\0side-band-64k object-format=sha256 agent=git/2.39.5\n"),
+		L(OID256 " refs/heads/main\n"),
+		L(OID256 " refs/tags/v1\n"),
+		L(OID256 " refs/tags/v1^{}\n"),
+		FLUSH,
+		END,
+	};
+	static const wire_pkt receive_empty[] = {
+		L("# service=git-receive-pack\n"),
+		FLUSH,
+		L(ZERO256 " capabilities^{}\0report-status delete-refs object-format=sha256\n"),
+		FLUSH,
+		END,
+	};
+	static const wire_pkt *bodies[] = {upload, receive_empty};
+#undef OID256
+#undef ZERO256
+
+	(void)state;
+	for (size_t b = 0; b < RM_ARRAY_SIZE(bodies); b++)
+		for (size_t i = 0; i < NCHUNKS; i++) {
+			rm_advert a;
+			char why[160];
+
+			parse_whole(RM_ADVERT_INFO_REFS, bodies[b], chunks[i], &a);
+			assert_int_equal(a.nrefs, 0);
+			assert_true(rm_caps_has(a.caps, "object-format", NULL));
+			assert_int_equal(rm_caps_check_object_format(a.caps, why, sizeof(why)), -1);
+			rm_advert_free(&a);
+		}
+}
+
 /* v2 */
 
 static void test_v2_capabilities(void **state)
@@ -294,6 +335,47 @@ static void test_caps_has(void **state)
 		assert_non_null(value);
 		assert_int_equal(strcspn(value, " \n"), strlen(rows[i].value));
 		assert_memory_equal(value, rows[i].value, strlen(rows[i].value));
+	}
+}
+
+static void test_object_format(void **state)
+{
+#define ONLY_SHA1 "; refmirror mirrors SHA-1 repositories only"
+	static const struct {
+		const char *caps;
+		const char *why; /* NULL: accepted */
+	} rows[] = {
+		{upload_caps, NULL},
+		{"agent=git/2.39.2 ofs-delta", NULL},
+		{"", NULL},
+		{NULL, NULL},
+		{"x-object-format=sha256", NULL},
+		{"agent=git/2.39.2\nobject-format=sha1\nfetch", NULL},
+		{"ofs-delta object-format=sha256 agent=x",
+		 "the repository uses object-format sha256" ONLY_SHA1},
+		{"agent=git/2.42.0\nls-refs=unborn\nobject-format=sha256\nfetch",
+		 "the repository uses object-format sha256" ONLY_SHA1},
+		{"object-format=sha1x", "the repository uses object-format sha1x" ONLY_SHA1},
+		{"object-format=sha agent=x", "the repository uses object-format sha" ONLY_SHA1},
+		{"object-format=SHA1", "the repository uses object-format SHA1" ONLY_SHA1},
+		{"object-format", "the repository uses object-format (none)" ONLY_SHA1},
+		{"object-format= x", "the repository uses object-format (none)" ONLY_SHA1},
+		{"object-format=sha\x1b[1m256\r\x80", "the repository uses object-format sha?[1m256??"
+						      ONLY_SHA1},
+		{"object-format=0123456789abcdef0123456789abcdefTOO-LONG",
+		 "the repository uses object-format 0123456789abcdef0123456789abcdef" ONLY_SHA1},
+	};
+#undef ONLY_SHA1
+
+	(void)state;
+	for (size_t i = 0; i < RM_ARRAY_SIZE(rows); i++) {
+		char why[160] = "untouched";
+		int rc = rm_caps_check_object_format(rows[i].caps, why, sizeof(why));
+
+		if (rc != (rows[i].why ? -1 : 0))
+			print_message("row %zu: %d \"%s\"\n", i, rc, why);
+		assert_int_equal(rc, rows[i].why ? -1 : 0);
+		assert_string_equal(why, rows[i].why ? rows[i].why : "untouched");
 	}
 }
 
@@ -469,8 +551,10 @@ int main(void)
 		cmocka_unit_test(test_receive_pack_empty_repository),
 		cmocka_unit_test(test_no_refs_at_all),
 		cmocka_unit_test(test_cut_short),
+		cmocka_unit_test(test_other_object_format),
 		cmocka_unit_test(test_v2_capabilities),
 		cmocka_unit_test(test_caps_has),
+		cmocka_unit_test(test_object_format),
 		cmocka_unit_test(test_ls_refs),
 		cmocka_unit_test(test_ls_refs_empty_and_cut_short),
 		cmocka_unit_test(test_bad_adverts),
