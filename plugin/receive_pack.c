@@ -6,8 +6,8 @@
 #include "log.h"
 #include "pktline.h"
 #include "report_status.h"
+#include "request.h"
 #include "sideband.h"
-#include "version.h"
 
 #define COMMAND_LIMIT (64u * 1024)
 
@@ -70,16 +70,16 @@ static int on_answer_pkt(void *ctx, rm_pkt_type type, const char *data, size_t l
 	return type == RM_PKT_DATA ? rm_sideband_route(&a->band, data, len) : 0;
 }
 
+/* report-status always (check_capabilities), side-band-64k where offered; the object format
+ * named back where the target named its own (sha1, checked). */
 static int build_command(rm_buf *body, const rm_advert *adv, const char *refname,
 			 const rm_oid *old, const rm_oid *new_value)
 {
-	const char *format;
-	int rc = rm_pkt_appendf(
-		body, "%s %s %s%creport-status%s agent=refmirror/%s%s\n", rm_oid_wire(old),
-		rm_oid_wire(new_value), refname, '\0',
-		rm_caps_has(adv->caps, "side-band-64k", NULL) ? " side-band-64k" : "", RM_VERSION,
-		rm_caps_has(adv->caps, "object-format", &format) ? " object-format=sha1" : "");
-	return rc | rm_pkt_flush(body);
+	rm_request_caps caps = {.report_status = true,
+				.side_band_64k = rm_caps_has(adv->caps, "side-band-64k", NULL),
+				.object_format = rm_caps_has(adv->caps, "object-format", NULL)};
+
+	return rm_request_push(body, &caps, old, new_value, refname);
 }
 
 static int check_capabilities(const rm_advert *adv, const rm_oid *new_value, rm_error *err)

@@ -6,9 +6,9 @@
 #include "buf.h"
 #include "log.h"
 #include "pktline.h"
+#include "request.h"
 #include "advert.h"
 #include "sideband.h"
-#include "version.h"
 
 #define REQUEST_LIMIT (4u << 20)
 
@@ -31,16 +31,10 @@ static int request_refs(rm_remote *src, const rm_http_req *req, rm_advert_kind k
 	return rc;
 }
 
-/* Capability lines every v2 command starts with. */
-static int append_v2_command(rm_buf *body, const char *command, const char *caps)
+/* The server named its object format (sha1, checked): it is named back. */
+static bool names_object_format(const char *caps)
 {
-	const char *format;
-	int rc = rm_pkt_appendf(body, "command=%s\n", command);
-
-	rc |= rm_pkt_appendf(body, "agent=refmirror/%s\n", RM_VERSION);
-	if (rm_caps_has(caps, "object-format", &format))
-		rc |= rm_pkt_appendf(body, "object-format=sha1\n");
-	return rc | rm_pkt_delim(body);
+	return rm_caps_has(caps, "object-format", NULL);
 }
 
 static int list_ref_v2(rm_remote *src, const char *refname, const char *caps, rm_advert *found,
@@ -48,14 +42,14 @@ static int list_ref_v2(rm_remote *src, const char *refname, const char *caps, rm
 {
 	rm_http_req req = {.service = "git-upload-pack", .protocol_v2 = true,
 			   .max_bytes = RM_ADVERT_MAX_BYTES};
+	rm_request_caps request_caps = {.object_format = names_object_format(caps)};
 	rm_buf body;
 	int rc;
 
 	rm_buf_init(&body, REQUEST_LIMIT);
 	/* The prefix keeps the answer to the refs that start with our name, however many refs
 	 * the source holds; rm_advert_find then picks the exact one. */
-	if (append_v2_command(&body, "ls-refs", caps) < 0 || rm_pkt_appendf(&body, "peel\n") < 0 ||
-	    rm_pkt_appendf(&body, "ref-prefix %s\n", refname) < 0 || rm_pkt_flush(&body) < 0) {
+	if (rm_request_ls_refs(&body, &request_caps, refname) < 0) {
 		rm_buf_free(&body);
 		return rm_error_set(err, RM_EXIT_SOURCE, "source: ref name too long");
 	}
@@ -119,37 +113,25 @@ void rm_source_info_free(rm_source_info *info)
 	info->caps = NULL;
 }
 
-/* The fetch request: "want S", the haves, "done" (one round: we know what the target has). */
-static int build_fetch_v2(rm_buf *body, const rm_source_info *info, const rm_oid *want,
-			  const rm_oid *haves, size_t nhaves, bool ofs_delta)
+/* The fetch request: "want S", the haves, "done" (one round: we know what the target has).
+ * Its answer is read multiplexed: v2 always is, v0 only with side-band-64k. */
+static int build_fetch(rm_buf *body, const rm_source_info *info, const rm_oid *want,
+		       const rm_oid *haves, size_t nhaves, bool ofs_delta, rm_error *err)
 {
-	int rc = append_v2_command(body, "fetch", info->caps);
+	rm_fetch_request f = {.version = info->version,
+			      .caps = {.side_band_64k = info->version != 2,
+				       .ofs_delta = ofs_delta,
+				       .object_format = names_object_format(info->caps)},
+			      .wants = want,
+			      .nwants = 1,
+			      .haves = haves,
+			      .nhaves = nhaves};
 
-	if (ofs_delta)
-		rc |= rm_pkt_appendf(body, "ofs-delta\n");
-	rc |= rm_pkt_appendf(body, "want %s\n", want->hex);
-	for (size_t i = 0; i < nhaves; i++)
-		rc |= rm_pkt_appendf(body, "have %s\n", haves[i].hex);
-	rc |= rm_pkt_appendf(body, "done\n");
-	return rc | rm_pkt_flush(body);
-}
-
-static int build_fetch_v0(rm_buf *body, const rm_source_info *info, const rm_oid *want,
-			  const rm_oid *haves, size_t nhaves, bool ofs_delta, rm_error *err)
-{
-	const char *format;
-	int rc;
-
-	if (!rm_caps_has(info->caps, "side-band-64k", NULL))
+	if (info->version != 2 && !rm_caps_has(info->caps, "side-band-64k", NULL))
 		return rm_error_set(err, RM_EXIT_SOURCE, "source: server does not offer side-band-64k");
-	rc = rm_pkt_appendf(body, "want %s side-band-64k%s agent=refmirror/%s%s\n",
-			    want->hex, ofs_delta ? " ofs-delta" : "", RM_VERSION,
-			    rm_caps_has(info->caps, "object-format", &format) ? " object-format=sha1" : "");
-	rc |= rm_pkt_flush(body);
-	for (size_t i = 0; i < nhaves; i++)
-		rc |= rm_pkt_appendf(body, "have %s\n", haves[i].hex);
-	rc |= rm_pkt_appendf(body, "done\n");
-	return rc < 0 ? rm_error_set(err, RM_EXIT_SOURCE, "source: fetch request too large") : 0;
+	if (rm_request_fetch(body, &f) < 0)
+		return rm_error_set(err, RM_EXIT_SOURCE, "source: fetch request too large");
+	return 0;
 }
 
 /* Where the answer to a fetch is: before the pack (v2 section headers, v0 ACK/NAK lines), in
@@ -248,12 +230,7 @@ int rm_fetch_pack(rm_remote *src, const rm_source_info *info, const rm_oid *want
 	int rc;
 
 	rm_buf_init(&body, REQUEST_LIMIT);
-	if (info->version == 2)
-		rc = build_fetch_v2(&body, info, want, haves, nhaves, ofs_delta) < 0
-			     ? rm_error_set(err, RM_EXIT_SOURCE, "source: fetch request too large")
-			     : 0;
-	else
-		rc = build_fetch_v0(&body, info, want, haves, nhaves, ofs_delta, err);
+	rc = build_fetch(&body, info, want, haves, nhaves, ofs_delta, err);
 	reader.band = band;
 	if (rc == 0) {
 		req.body = body.data;

@@ -1,6 +1,6 @@
-/* Server answers written as data for the wire parsers' tests: a list of packets, encoded as the
- * server sends them, then fed to a parser whole and a byte at a time (as libcurl might hand them
- * over at worst). Included by one test file each: the functions are static. */
+/* Pkt-line exchanges written as data for the wire tests: a list of packets, encoded as they go
+ * on the wire; a server's answer is fed to a parser whole and a byte at a time (as libcurl might
+ * hand it over at worst). Header-only: each test file uses what it needs. */
 #ifndef RM_TEST_WIRE_PKTS_H
 #define RM_TEST_WIRE_PKTS_H
 
@@ -23,7 +23,9 @@ typedef struct wire_pkt {
 #define DELIM {RM_PKT_DELIM, NULL, 0}
 #define END {RM_PKT_DATA, NULL, 0}
 /* clang-format on */
-#define MAX_PKTS 12
+#ifndef MAX_PKTS
+#define MAX_PKTS 12 /* packets in a row of a table */
+#endif
 
 #define OID_A "1111111111111111111111111111111111111111"
 #define OID_B "2222222222222222222222222222222222222222"
@@ -31,7 +33,7 @@ typedef struct wire_pkt {
 #define OID_T "abcdef0123456789abcdef0123456789abcdef01"
 
 /* The bytes of the packets into *wire (rm_buf_free it). */
-static void encode(rm_buf *wire, const wire_pkt *pkts)
+static inline void encode(rm_buf *wire, const wire_pkt *pkts)
 {
 	rm_buf_init(wire, 1 << 20);
 	rm_buf_append(wire, "", 0);
@@ -56,8 +58,8 @@ static const size_t chunks[] = {SIZE_MAX, 1};
 
 /* Feeds the bytes of the packets to `feed`, `chunk` bytes at a time, until it fails; its
  * result. */
-static int feed_bytes(int (*feed)(void *ctx, const char *data, size_t len), void *ctx,
-		      const wire_pkt *pkts, size_t chunk)
+static inline int feed_bytes(int (*feed)(void *ctx, const char *data, size_t len), void *ctx,
+			     const wire_pkt *pkts, size_t chunk)
 {
 	rm_buf wire;
 	int rc = 0;
@@ -71,13 +73,13 @@ static int feed_bytes(int (*feed)(void *ctx, const char *data, size_t len), void
 	return rc;
 }
 
-static int feed_reader(void *reader, const char *data, size_t len)
+static inline int feed_reader(void *reader, const char *data, size_t len)
 {
 	return rm_pkt_reader_feed(reader, data, len);
 }
 
 /* Decodes the packets into `ctx` with `cb`, `chunk` bytes at a time; the feed's result. */
-static int parse(rm_pkt_cb cb, void *ctx, const wire_pkt *pkts, size_t chunk)
+static inline int parse(rm_pkt_cb cb, void *ctx, const wire_pkt *pkts, size_t chunk)
 {
 	rm_pkt_reader *r = rm_pkt_reader_new(cb, ctx);
 	int rc;
