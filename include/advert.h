@@ -22,17 +22,17 @@
 typedef struct rm_ref {
 	char *name;
 	rm_oid oid;
-	rm_oid peeled;	/* the tagged object for an annotated tag, when the server said it */
+	rm_oid peeled; /* the tagged object for an annotated tag, when the server said it */
 } rm_ref;
 
 /* What an info/refs answer told: protocol v2 capabilities, or v0 refs and capabilities; or what
  * an ls-refs answer listed. */
 typedef struct rm_advert {
-	int version;	/* 0 (also for "version 1") or 2 */
-	char *caps;	/* v0: the capability list after the NUL, space separated;
-			 * v2: the capability lines joined by "\n". Never NULL once a parser
-			 * finished successfully. */
-	rm_ref *refs;	/* v0 and ls-refs */
+	int version;  /* 0 (also for "version 1") or 2 */
+	char *caps;   /* v0: the capability list after the NUL, space separated;
+		       * v2: the capability lines joined by "\n". Never NULL once a parser
+		       * finished successfully. */
+	rm_ref *refs; /* v0 and ls-refs */
 	size_t nrefs;
 } rm_advert;
 

@@ -18,7 +18,7 @@
 /* The verdict for one ref. */
 typedef struct rm_report {
 	bool unpack_ok;
-	char unpack_error[256];	/* "unpack <reason>" when not ok */
+	char unpack_error[256]; /* "unpack <reason>" when not ok */
 	bool ref_seen;		/* the report names the ref */
 	bool ref_ok;		/* ... as "ok" */
 	char ref_error[256];	/* the server's reason from "ng <ref> <reason>" */

@@ -8,9 +8,9 @@ struct rm_report_parser {
 	const char *refname;
 	rm_report verdict;
 	bool seen_unpack;
-	bool complete;		 /* the final flush was seen */
-	rm_pkt_reader *band;	 /* decodes the pkt-lines of side-band channel 1 */
-	char error[160];	 /* "" until a feed fails */
+	bool complete;	     /* the final flush was seen */
+	rm_pkt_reader *band; /* decodes the pkt-lines of side-band channel 1 */
+	char error[160];     /* "" until a feed fails */
 };
 
 /* Keeps the reason; the parser accepts nothing more. */
@@ -61,7 +61,8 @@ static int on_report_line(rm_report_parser *p, const char *line, size_t len)
 		return on_ref_status(p, true, line, len);
 	if (rm_pkt_skip_prefix(&line, &len, "ng "))
 		return on_ref_status(p, false, line, len);
-	if (rm_pkt_skip_prefix(&line, &len, "option ")) /* report-status-v2 details of the line before */
+	/* report-status-v2: details of the line before */
+	if (rm_pkt_skip_prefix(&line, &len, "option "))
 		return 0;
 	return fail(p, "malformed report line");
 }

@@ -29,8 +29,8 @@ static void plain(const uint8_t *data, size_t size)
 
 	if (!p || !r)
 		abort();
-	if (rm_pkt_reader_feed(r, (const char *)data, size) != 0 &&
-	    !*rm_report_parser_error(p) && !*rm_pkt_reader_error(r))
+	if (rm_pkt_reader_feed(r, (const char *)data, size) != 0 && !*rm_report_parser_error(p) &&
+	    !*rm_pkt_reader_error(r))
 		abort(); /* every failure says why */
 	check(p);
 	rm_pkt_reader_free(r);
