@@ -6,16 +6,17 @@
 #include "log.h"
 #include "pktline.h"
 #include "sideband.h"
+#include "smart_http.h"
 #include "version.h"
 
 #define COMMAND_LIMIT (64u * 1024)
 
 int rm_target_read_refs(rm_remote *tgt, rm_advert *adv, rm_error *err)
 {
-	rm_http_req req = {.service = "git-receive-pack", .discovery = true,
+	rm_smart_req req = {.service = RM_RECEIVE_PACK, .discovery = true,
 			   .max_bytes = RM_ADVERT_MAX_BYTES};
 
-	if (rm_http_pkt_request(tgt, &req, rm_advert_on_pkt, adv, "ref advertisement", adv->error,
+	if (rm_smart_request(tgt, &req, rm_advert_on_pkt, adv, "ref advertisement", adv->error,
 				err) < 0)
 		return -1;
 	if (!rm_advert_complete(adv) || adv->version != 0)
@@ -111,7 +112,7 @@ static void show_push_progress(void *pack, const char *amount)
 int rm_push(rm_remote *tgt, const rm_advert *adv, const char *refname, const rm_oid *old,
 	    const rm_oid *new_value, rm_pack *pack, rm_error *err)
 {
-	rm_http_req req = {.service = "git-receive-pack", .max_bytes = RM_REPORT_MAX_BYTES,
+	rm_smart_req req = {.service = RM_RECEIVE_PACK, .max_bytes = RM_REPORT_MAX_BYTES,
 			   .progress = show_push_progress, .progress_ctx = pack};
 	push_answer answer = {.multiplexed = rm_caps_has(adv->caps, "side-band-64k", NULL),
 			      .err = err};
@@ -140,7 +141,7 @@ int rm_push(rm_remote *tgt, const rm_advert *adv, const char *refname, const rm_
 		req.more_ctx = pack;
 		req.more_len = rm_pack_is_relay(pack) ? -1 : (int64_t)rm_pack_size(pack);
 	}
-	rc = rm_http_pkt_request(tgt, &req, on_answer_pkt, &answer, "push answer", report.error, err);
+	rc = rm_smart_request(tgt, &req, on_answer_pkt, &answer, "push answer", report.error, err);
 	rm_log_remote_end(&answer.messages);
 	if (rc == 0)
 		rc = judge_report(&report, refname, err);
