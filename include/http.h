@@ -24,17 +24,17 @@ typedef int (*rm_http_exchange_fn)(rm_remote *remote, const rm_http_request *req
 /* One side of the mirror as seen by the transport. Owned by the caller except `url`, which the
  * transport may replace (after a redirect); free it with rm_remote_free. */
 struct rm_remote {
-	const char *side;	/* "source" or "target", for messages */
-	int fail_exit;		/* exit code when this side fails: RM_EXIT_SOURCE or RM_EXIT_TARGET */
-	char *url;		/* base URL of the repository, no trailing slash */
+	const char *side; /* "source" or "target", for messages */
+	int fail_exit;	  /* exit code when this side fails: RM_EXIT_SOURCE or RM_EXIT_TARGET */
+	char *url;	  /* base URL of the repository, no trailing slash */
 	const char *username;
-	const char *token;	/* NULL: anonymous */
-	const rm_trust *trust;	/* the run's trusted CAs; must outlive the remote */
-	long timeout;		/* seconds without progress before a request fails */
-	int64_t deadline_ms;	/* rm_now_ms() when every request of the run ends; 0: none */
-	long deadline_s;	/* the deadline setting, for messages */
-	uint64_t bytes_received;/* response body bytes, all requests */
-	uint64_t bytes_sent;	/* request body bytes, all requests */
+	const char *token;	      /* NULL: anonymous */
+	const rm_trust *trust;	      /* the run's trusted CAs; must outlive the remote */
+	long timeout;		      /* seconds without progress before a request fails */
+	int64_t deadline_ms;	      /* rm_now_ms() when every request of the run ends; 0: none */
+	long deadline_s;	      /* the deadline setting, for messages */
+	uint64_t bytes_received;      /* response body bytes, all requests */
+	uint64_t bytes_sent;	      /* request body bytes, all requests */
 	rm_http_exchange_fn exchange; /* NULL: rm_http_exchange; a unit test's stub otherwise */
 };
 
@@ -59,26 +59,26 @@ typedef void (*rm_http_progress)(void *ctx, const char *amount);
 
 struct rm_http_request {
 	const char *url;
-	bool post;		/* POST the body, else GET */
+	bool post;		    /* POST the body, else GET */
 	const char *const *headers; /* extra "Name: value" lines, NULL-terminated, or NULL */
-	const char *body;	/* POST: the request body, or its first part when `more` is set */
+	const char *body; /* POST: the request body, or its first part when `more` is set */
 	size_t body_len;
-	rm_http_source more;	/* POST: supplies the bytes that follow `body`, or NULL */
+	rm_http_source more; /* POST: supplies the bytes that follow `body`, or NULL */
 	void *more_ctx;
-	int64_t more_len;	/* how many bytes `more` supplies, or -1 when not known (the body
-				 * then goes with chunked transfer encoding) */
-	rm_http_head head;	/* with `sink`'s context */
+	int64_t more_len;  /* how many bytes `more` supplies, or -1 when not known (the body
+			    * then goes with chunked transfer encoding) */
+	rm_http_head head; /* with `sink`'s context */
 	rm_http_sink sink;
 	void *sink_ctx;
-	uint64_t max_bytes;	/* response body bytes accepted; 0: no limit (a pack: rm_pack's) */
+	uint64_t max_bytes; /* response body bytes accepted; 0: no limit (a pack: rm_pack's) */
 	rm_http_progress progress; /* prints this request's progress lines; NULL: the default */
 	void *progress_ctx;
 };
 
 struct rm_http_response {
-	long status;		/* 0 until an answer came */
-	long retry_after;	/* Retry-After (seconds or an HTTP date) in seconds from now; 0: none */
-	char *location;		/* a redirect's target, or NULL; free with rm_http_response_free */
+	long status;	  /* 0 until an answer came */
+	long retry_after; /* Retry-After (seconds or an HTTP date) in seconds from now; 0: none */
+	char *location;	  /* a redirect's target, or NULL; free with rm_http_response_free */
 };
 
 /* Makes one-time global setup (curl_global_init). Returns 0 or -1. */

@@ -18,14 +18,14 @@ typedef enum rm_service {
 
 typedef struct rm_smart_req {
 	rm_service service;
-	bool discovery;		/* GET <url>/info/refs?service=..., else POST <url>/<service> */
-	bool protocol_v2;	/* send "Git-Protocol: version=2" */
-	const char *body;	/* POST: the request body, or its first part when `more` is set */
+	bool discovery;	  /* GET <url>/info/refs?service=..., else POST <url>/<service> */
+	bool protocol_v2; /* send "Git-Protocol: version=2" */
+	const char *body; /* POST: the request body, or its first part when `more` is set */
 	size_t body_len;
-	rm_http_source more;	/* POST: supplies the bytes that follow `body`, or NULL */
+	rm_http_source more; /* POST: supplies the bytes that follow `body`, or NULL */
 	void *more_ctx;
-	int64_t more_len;	/* how many bytes `more` supplies, or -1 when not known */
-	uint64_t max_bytes;	/* answer bytes accepted; 0: no limit (a pack: rm_pack's) */
+	int64_t more_len;	   /* how many bytes `more` supplies, or -1 when not known */
+	uint64_t max_bytes;	   /* answer bytes accepted; 0: no limit (a pack: rm_pack's) */
 	rm_http_progress progress; /* prints this request's progress lines; NULL: the default */
 	void *progress_ctx;
 } rm_smart_req;

@@ -16,13 +16,13 @@ typedef struct transfer {
 	const rm_http_request *req;
 	rm_error *err;
 	CURL *curl;
-	bool headed;		   /* req->head was told the status and type */
-	bool delivering;	   /* ... and wants the body */
+	bool headed;	 /* req->head was told the status and type */
+	bool delivering; /* ... and wants the body */
 	bool sink_aborted;
-	size_t body_sent;	   /* of req->body */
-	bool more_ended;	   /* req->more said it had no more */
-	uint64_t body_received;	   /* of this answer */
-	rm_meter meter;		   /* progress lines */
+	size_t body_sent;	/* of req->body */
+	bool more_ended;	/* req->more said it had no more */
+	uint64_t body_received; /* of this answer */
+	rm_meter meter;		/* progress lines */
 } transfer;
 
 int rm_http_global_init(void)
@@ -67,9 +67,9 @@ static size_t on_response_body(char *data, size_t size, size_t nmemb, void *ud)
 	t->remote->bytes_received += len;
 	t->body_received += len;
 	if (t->req->max_bytes && t->body_received > t->req->max_bytes) {
-		rm_error_set(t->err, t->remote->fail_exit, "%s: the answer from %s is larger than %llu MiB",
-			     t->remote->side, t->remote->url,
-			     (unsigned long long)(t->req->max_bytes >> 20));
+		rm_error_set(t->err, t->remote->fail_exit,
+			     "%s: the answer from %s is larger than %llu MiB", t->remote->side,
+			     t->remote->url, (unsigned long long)(t->req->max_bytes >> 20));
 		t->sink_aborted = true;
 		return 0;
 	}

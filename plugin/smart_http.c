@@ -36,8 +36,8 @@ static bool on_head(void *ctx, long status, const char *type)
 		return false;
 	if (!type || strncasecmp(type, a->expected_type, strlen(a->expected_type)) != 0) {
 		rm_error_set(a->err, a->remote->fail_exit,
-			     "%s: %s is not a git smart-HTTP server (Content-Type: %s)", a->remote->side,
-			     a->remote->url, type ? type : "none");
+			     "%s: %s is not a git smart-HTTP server (Content-Type: %s)",
+			     a->remote->side, a->remote->url, type ? type : "none");
 		return false;
 	}
 	a->smart = true;
@@ -53,22 +53,22 @@ static int feed_pkts(void *ctx, const char *data, size_t len)
 		const char *why = rm_pkt_reader_error(a->reader);
 		if (!*why && a->parser_error)
 			why = a->parser_error;
-		rm_error_set(a->err, a->remote->fail_exit, "%s: bad %s: %s", a->remote->side, a->what,
-			     why);
+		rm_error_set(a->err, a->remote->fail_exit, "%s: bad %s: %s", a->remote->side,
+			     a->what, why);
 	}
 	return rc;
 }
 
-static int report_http_status(const rm_remote *r, rm_service service,
-			      const rm_http_response *resp, rm_error *err)
+static int report_http_status(const rm_remote *r, rm_service service, const rm_http_response *resp,
+			      rm_error *err)
 {
 	long status = resp->status;
 
 	switch (status) {
 	case 401:
 		return rm_error_set(err, r->fail_exit,
-				    "%s: authentication failed (HTTP 401) at %s: check %s_token", r->side,
-				    r->url, r->side);
+				    "%s: authentication failed (HTTP 401) at %s: check %s_token",
+				    r->side, r->url, r->side);
 	case 403:
 		return rm_error_set(err, r->fail_exit,
 				    "%s: access denied (HTTP 403) at %s: the token lacks %s access",
@@ -101,13 +101,14 @@ static int follow_redirect(rm_remote *r, const char *location, rm_error *err)
 	const char *suffix = strstr(location, "/info/refs");
 
 	if (!rm_http_redirect_allowed(r->url, location))
-		return rm_error_set(err, r->fail_exit,
-				    "%s: refusing redirect from %s to another host or a weaker scheme",
-				    r->side, r->url);
+		return rm_error_set(
+		    err, r->fail_exit,
+		    "%s: refusing redirect from %s to another host or a weaker scheme", r->side,
+		    r->url);
 	if (!suffix)
 		return rm_error_set(err, r->fail_exit,
-				    "%s: redirect from %s does not point to a git repository", r->side,
-				    r->url);
+				    "%s: redirect from %s does not point to a git repository",
+				    r->side, r->url);
 	char *base = strndup(location, (size_t)(suffix - location));
 	if (!base)
 		return rm_error_set(err, r->fail_exit, "%s: out of memory", r->side);
@@ -127,7 +128,8 @@ static int describe_request(const rm_remote *r, const rm_smart_req *req, rm_buf 
 	if (req->protocol_v2)
 		headers[n++] = "Git-Protocol: version=2";
 	if (!req->discovery) {
-		snprintf(lines[0], sizeof(lines[0]), "Content-Type: application/x-%s-request", name);
+		snprintf(lines[0], sizeof(lines[0]), "Content-Type: application/x-%s-request",
+			 name);
 		snprintf(lines[1], sizeof(lines[1]), "Accept: application/x-%s-result", name);
 		headers[n++] = lines[0];
 		headers[n++] = lines[1];
@@ -153,11 +155,19 @@ static int exchange(rm_remote *r, const rm_smart_req *req, answer *a, rm_http_re
 		memset(resp, 0, sizeof(*resp));
 		return rm_error_set(err, r->fail_exit, "%s: out of memory", r->side);
 	}
-	rm_http_request h = {.url = url.data, .post = !req->discovery, .headers = headers,
-			     .body = req->body, .body_len = req->body_len, .more = req->more,
-			     .more_ctx = req->more_ctx, .more_len = req->more_len,
-			     .head = on_head, .sink = feed_pkts, .sink_ctx = a,
-			     .max_bytes = req->max_bytes, .progress = req->progress,
+	rm_http_request h = {.url = url.data,
+			     .post = !req->discovery,
+			     .headers = headers,
+			     .body = req->body,
+			     .body_len = req->body_len,
+			     .more = req->more,
+			     .more_ctx = req->more_ctx,
+			     .more_len = req->more_len,
+			     .head = on_head,
+			     .sink = feed_pkts,
+			     .sink_ctx = a,
+			     .max_bytes = req->max_bytes,
+			     .progress = req->progress,
 			     .progress_ctx = req->progress_ctx};
 	rc = perform(r, &h, resp, err);
 	rm_buf_free(&url);

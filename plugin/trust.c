@@ -10,9 +10,9 @@
 #define CA_BUNDLE_LIMIT (16u << 20)
 
 struct rm_trust {
-	char *ca_file;	/* the system bundle file, or NULL when there is none */
-	char *ca_dir;	/* SSL_CERT_DIR, or NULL */
-	rm_buf bundle;	/* with extra certificates: the system bundle followed by them; else empty */
+	char *ca_file; /* the system bundle file, or NULL when there is none */
+	char *ca_dir;  /* SSL_CERT_DIR, or NULL */
+	rm_buf bundle; /* with extra certificates: the system bundle followed by them; else empty */
 };
 
 /* Reads a whole file into b (the system CA bundle). 0 or -1. */
@@ -46,7 +46,8 @@ static char *builtin_ca_file(void)
 	CURL *curl = curl_easy_init();
 	char *path = NULL, *copy = NULL;
 
-	if (curl && curl_easy_getinfo(curl, CURLINFO_CAINFO, &path) == CURLE_OK && is_readable(path))
+	if (curl && curl_easy_getinfo(curl, CURLINFO_CAINFO, &path) == CURLE_OK &&
+	    is_readable(path))
 		copy = strdup(path);
 	curl_easy_cleanup(curl);
 	return copy;
@@ -58,10 +59,10 @@ static char *builtin_ca_file(void)
 static int find_system_ca_file(char **path)
 {
 	static const char *const usual[] = {
-		"/etc/ssl/certs/ca-certificates.crt", /* Debian, Ubuntu, Alpine, the image */
-		"/etc/pki/tls/certs/ca-bundle.crt",   /* Fedora, RHEL */
-		"/etc/ssl/ca-bundle.pem",	      /* openSUSE */
-		"/etc/ssl/cert.pem",		      /* macOS, BSDs */
+	    "/etc/ssl/certs/ca-certificates.crt", /* Debian, Ubuntu, Alpine, the image */
+	    "/etc/pki/tls/certs/ca-bundle.crt",	  /* Fedora, RHEL */
+	    "/etc/ssl/ca-bundle.pem",		  /* openSUSE */
+	    "/etc/ssl/cert.pem",		  /* macOS, BSDs */
 	};
 	const char *env = getenv("SSL_CERT_FILE");
 	const char *found = NULL;
@@ -98,8 +99,8 @@ fail:
 
 int rm_trust_apply(const rm_trust *t, CURL *curl)
 {
-	struct curl_blob blob = {.data = t->bundle.data, .len = t->bundle.len,
-				 .flags = CURL_BLOB_NOCOPY};
+	struct curl_blob blob = {
+	    .data = t->bundle.data, .len = t->bundle.len, .flags = CURL_BLOB_NOCOPY};
 
 	if (t->ca_dir) /* a TLS backend without directories still has the bundle */
 		curl_easy_setopt(curl, CURLOPT_CAPATH, t->ca_dir);

@@ -43,14 +43,15 @@ static void test_redirect_allowed(void **state)
 		bool allowed = rm_http_redirect_allowed(cases[i].from, cases[i].to);
 		if (allowed != cases[i].allowed)
 			fail_msg("%s -> %s: %s, expected %s", cases[i].from, cases[i].to,
-				 allowed ? "allowed" : "refused", cases[i].allowed ? "allowed" : "refused");
+				 allowed ? "allowed" : "refused",
+				 cases[i].allowed ? "allowed" : "refused");
 	}
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_redirect_allowed),
+	    cmocka_unit_test(test_redirect_allowed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
