@@ -144,7 +144,7 @@ static int push_command(run *r, const rm_push_command *c, rm_oid *after, rm_erro
 	rm_pack *pack = r->pack;
 	rm_oid now;
 
-	if (rm_push(&r->tgt, &r->target_refs, c->refname, &c->old, new_value, pack, err) < 0) {
+	if (rm_push(&r->tgt, &r->plan.push_caps, c, pack, err) < 0) {
 		if (pack && rm_pack_is_relay(pack))
 			rm_pack_close_reader(pack); /* the fetch ends now, not at its next write */
 		/* The outputs tell what the target holds now, whoever moved it; and a push whose
