@@ -60,34 +60,46 @@ static int alloc_oids(rm_oid **out, size_t n)
 	return n && !*out ? -1 : 0;
 }
 
-static size_t count_tips(const rm_advert *target)
+/* The ref's T is a have: the target holds a ref whose pack is wanted. */
+static bool target_is_have(const rm_plan_ref *r, bool dry_run)
+{
+	return wants_pack(r, dry_run) && rm_oid_is_set(&r->in.target);
+}
+
+/* "have T" for each wanted ref the target holds; for one ref, T alone: the pack then holds a
+ * commit whose parent is T exactly when T is an ancestor of S. */
+static int have_targets(rm_plan *plan, const rm_plan_input *in, size_t n)
+{
+	if (alloc_oids(&plan->haves, n) < 0)
+		return -1;
+	for (size_t i = 0; i < in->nrefs; i++)
+		if (target_is_have(&in->refs[i], in->dry_run))
+			add_unique(plan->haves, &plan->nhaves, &in->refs[i].in.target);
+	return 0;
+}
+
+/* The target's branch and tag tips, which spare what it already has. */
+static int have_tips(rm_plan *plan, const rm_advert *target)
 {
 	size_t n = 0;
 
 	for (size_t i = 0; i < target->nrefs && n < RM_PLAN_MAX_HAVES; i++)
 		n += is_branch_or_tag(target->refs[i].name);
-	return n;
+	if (alloc_oids(&plan->haves, n) < 0)
+		return -1;
+	for (size_t i = 0; i < target->nrefs && plan->nhaves < n; i++)
+		if (is_branch_or_tag(target->refs[i].name))
+			plan->haves[plan->nhaves++] = target->refs[i].oid;
+	return 0;
 }
 
-/* With T on the target, "have T" alone: the pack then holds a commit whose parent is T exactly
- * when T is an ancestor of S. Without T, the target's tips spare what it already has. */
 static int choose_haves(rm_plan *plan, const rm_plan_input *in)
 {
-	size_t with_target = 0;
+	size_t targets = 0;
 
 	for (size_t i = 0; i < in->nrefs; i++)
-		with_target +=
-		    wants_pack(&in->refs[i], in->dry_run) && rm_oid_is_set(&in->refs[i].in.target);
-	if (alloc_oids(&plan->haves, with_target ? with_target : count_tips(in->target)) < 0)
-		return -1;
-	for (size_t i = 0; i < in->nrefs; i++)
-		if (wants_pack(&in->refs[i], in->dry_run) && rm_oid_is_set(&in->refs[i].in.target))
-			add_unique(plan->haves, &plan->nhaves, &in->refs[i].in.target);
-	for (size_t i = 0;
-	     !with_target && i < in->target->nrefs && plan->nhaves < RM_PLAN_MAX_HAVES; i++)
-		if (is_branch_or_tag(in->target->refs[i].name))
-			plan->haves[plan->nhaves++] = in->target->refs[i].oid;
-	return 0;
+		targets += target_is_have(&in->refs[i], in->dry_run);
+	return targets ? have_targets(plan, in, targets) : have_tips(plan, in->target);
 }
 
 /* One pack for all refs: spooled and indexed when any ref waits on its ancestry. */
