@@ -19,7 +19,8 @@
 
 /* How the pack goes from source to target. */
 typedef enum rm_transfer {
-	RM_TRANSFER_NONE,	   /* no pack: nothing to push, a deletion, or a dry run */
+	RM_TRANSFER_NONE,	   /* no pack: nothing to push, a deletion, a dry run with no
+				    * ancestry to learn */
 	RM_TRANSFER_RELAY,	   /* streamed to the target as it arrives; nothing stored */
 	RM_TRANSFER_SPOOL_INDEXED, /* spooled and indexed to learn whether T is an ancestor of S,
 				    * then decided again, then pushed from the spool */
@@ -32,14 +33,15 @@ typedef struct rm_plan_ref {
 	rm_decision decision; /* rm_decide(&in) */
 } rm_plan_ref;
 
-/* Everything the plan depends on. All borrowed; none is kept past rm_plan_make. */
+/* Everything the plan depends on, all borrowed: the plan's commands point to the refnames,
+ * which must outlive it; nothing else is referred to past rm_plan_make. */
 typedef struct rm_plan_input {
 	const rm_plan_ref *refs;
 	size_t nrefs;
 	const rm_advert *target; /* the target's receive-pack advertisement: refs, capabilities */
 	int source_version;	 /* the protocol the source speaks: 0 or 2 */
 	const char *source_caps; /* the source's capabilities as advertised; NULL = none */
-	bool dry_run;		 /* decide and report, push nothing */
+	bool dry_run;		 /* push nothing; fetch only to learn ancestry */
 } rm_plan_input;
 
 /* One compare-and-swap command "old new ref" of the push. */
