@@ -56,25 +56,22 @@ static int on_answer_pkt(void *ctx, rm_pkt_type type, const char *data, size_t l
 	return type == RM_PKT_DATA ? rm_sideband_route(&a->band, data, len) : 0;
 }
 
-static int build_command(rm_buf *body, const rm_advert *adv, const char *refname,
-			 const rm_oid *old, const rm_oid *new_value)
+static int build_command(rm_buf *body, const rm_push_caps *caps, const rm_push_command *c)
 {
-	const char *format;
-	int rc = rm_pkt_appendf(
-		body, "%s %s %s%creport-status%s agent=refmirror/%s%s\n", rm_oid_wire(old),
-		rm_oid_wire(new_value), refname, '\0',
-		rm_caps_has(adv->caps, "side-band-64k", NULL) ? " side-band-64k" : "", RM_VERSION,
-		rm_caps_has(adv->caps, "object-format", &format) ? " object-format=sha1" : "");
+	int rc = rm_pkt_appendf(body, "%s %s %s%creport-status%s agent=refmirror/%s%s\n",
+				rm_oid_wire(&c->old), rm_oid_wire(&c->new_value), c->refname, '\0',
+				caps->side_band_64k ? " side-band-64k" : "", RM_VERSION,
+				caps->object_format ? " object-format=sha1" : "");
 	return rc | rm_pkt_flush(body);
 }
 
-static int check_capabilities(const rm_advert *adv, const rm_oid *new_value, rm_error *err)
+static int check_capabilities(const rm_push_caps *caps, const rm_oid *new_value, rm_error *err)
 {
-	if (!rm_caps_has(adv->caps, "report-status", NULL))
+	if (!caps->report_status)
 		return rm_error_set(err, RM_EXIT_TARGET,
 				    "target: server does not offer report-status, so a push could not "
 				    "be verified");
-	if (!rm_oid_is_set(new_value) && !rm_caps_has(adv->caps, "delete-refs", NULL))
+	if (!rm_oid_is_set(new_value) && !caps->delete_refs)
 		return rm_error_set(err, RM_EXIT_TARGET, "target: server does not allow deleting refs");
 	return 0;
 }
@@ -109,28 +106,27 @@ static void show_push_progress(void *pack, const char *amount)
 		rm_log("pushing: %s", amount);
 }
 
-int rm_push(rm_remote *tgt, const rm_advert *adv, const char *refname, const rm_oid *old,
-	    const rm_oid *new_value, rm_pack *pack, rm_error *err)
+int rm_push(rm_remote *tgt, const rm_push_caps *caps, const rm_push_command *command,
+	    rm_pack *pack, rm_error *err)
 {
 	rm_smart_req req = {.service = RM_RECEIVE_PACK, .max_bytes = RM_REPORT_MAX_BYTES,
 			   .progress = show_push_progress, .progress_ctx = pack};
-	push_answer answer = {.multiplexed = rm_caps_has(adv->caps, "side-band-64k", NULL),
-			      .err = err};
+	push_answer answer = {.multiplexed = caps->side_band_64k, .err = err};
 	rm_sideband band = {.side = "target", .fail_exit = RM_EXIT_TARGET, .on_data = read_report,
 			    .ctx = &answer, .messages = &answer.messages, .err = err};
 	rm_report report;
 	rm_buf body;
 	int rc;
 
-	if (check_capabilities(adv, new_value, err) < 0)
+	if (check_capabilities(caps, &command->new_value, err) < 0)
 		return -1;
-	rm_report_init(&report, refname);
+	rm_report_init(&report, command->refname);
 	rm_remote_log_init(&answer.messages, "target");
 	answer.band = band;
 	answer.report = &report;
 	rm_buf_init(&body, COMMAND_LIMIT);
 	answer.report_reader = rm_pkt_reader_new(rm_report_on_pkt, &report);
-	if (!answer.report_reader || build_command(&body, adv, refname, old, new_value) < 0) {
+	if (!answer.report_reader || build_command(&body, caps, command) < 0) {
 		rc = rm_error_set(err, RM_EXIT_TARGET, "target: cannot build the push command");
 		goto out;
 	}
@@ -144,7 +140,7 @@ int rm_push(rm_remote *tgt, const rm_advert *adv, const char *refname, const rm_
 	rc = rm_smart_request(tgt, &req, on_answer_pkt, &answer, "push answer", report.error, err);
 	rm_log_remote_end(&answer.messages);
 	if (rc == 0)
-		rc = judge_report(&report, refname, err);
+		rc = judge_report(&report, command->refname, err);
 out:
 	rm_pkt_reader_free(answer.report_reader);
 	rm_buf_free(&body);

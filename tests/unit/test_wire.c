@@ -411,19 +411,23 @@ static int call_fetch(session *s, char *args)
 }
 
 /* "push OLD NEW REF" after a "target-refs"; "-" for an absent id; the pack goes unless NEW is
- * absent. */
+ * absent. The push requests what the target offers, as rm_plan_make has it. */
 static int call_push(session *s, transcript *t, char *args)
 {
 	char *old = strtok(args, " "), *new_value = strtok(NULL, " "), *ref = strtok(NULL, " ");
-	rm_oid o, n;
+	rm_push_command command = {.refname = ref};
+	rm_push_caps caps = {.report_status = rm_caps_has(s->adv.caps, "report-status", NULL),
+			     .side_band_64k = rm_caps_has(s->adv.caps, "side-band-64k", NULL),
+			     .delete_refs = rm_caps_has(s->adv.caps, "delete-refs", NULL),
+			     .object_format = rm_caps_has(s->adv.caps, "object-format", NULL)};
 	rm_pack *pack;
 	int rc;
 
 	assert_non_null(ref);
-	o = oid_arg(old);
-	n = oid_arg(new_value);
-	pack = rm_oid_is_set(&n) ? spooled_pack(t) : NULL;
-	rc = rm_push(&s->tgt.remote, &s->adv, ref, &o, &n, pack, &s->err);
+	command.old = oid_arg(old);
+	command.new_value = oid_arg(new_value);
+	pack = rm_oid_is_set(&command.new_value) ? spooled_pack(t) : NULL;
+	rc = rm_push(&s->tgt.remote, &caps, &command, pack, &s->err);
 	rm_pack_free(pack);
 	return rc;
 }
