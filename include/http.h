@@ -67,8 +67,8 @@ struct rm_http_request {
 	void *more_ctx;
 	int64_t more_len;  /* how many bytes `more` supplies, or -1 when not known (the body
 			    * then goes with chunked transfer encoding) */
-	rm_http_head head; /* with `sink`'s context */
-	rm_http_sink sink;
+	rm_http_head head; /* required, with `sink`'s context */
+	rm_http_sink sink; /* required */
 	void *sink_ctx;
 	uint64_t max_bytes; /* response body bytes accepted; 0: no limit (a pack: rm_pack's) */
 	rm_http_progress progress; /* prints this request's progress lines; NULL: the default */
@@ -88,7 +88,8 @@ int rm_http_global_init(void);
  * status: returns 0 once the answer ended, its status and headers in *resp (zeroed first;
  * free with rm_http_response_free), its body to req->sink when req->head said so. Returns -1
  * with *err set (exit code remote->fail_exit, a message naming the side) when no whole answer
- * came: transient for connection failures ("<side>: <url>: <libcurl's words>") and stalls
+ * came: "<side>: <url>: <libcurl's words>", transient for failures to resolve, connect, send or
+ * receive (not for TLS or protocol errors); transient stalls
  * ("<side>: no progress for N s from <url> (...)"); not transient "<side>: deadline of N s
  * reached waiting for <url>" when the deadline had passed or passed during the exchange;
  * "<side>: the answer from <url> is larger than N MiB" past req->max_bytes; or the error that
@@ -96,6 +97,7 @@ int rm_http_global_init(void);
 int rm_http_exchange(rm_remote *remote, const rm_http_request *req, rm_http_response *resp,
 		     rm_error *err);
 
+/* Frees resp->location. */
 void rm_http_response_free(rm_http_response *resp);
 
 /* Whether credentials may follow a redirect from URL `from` to URL `to`: only to the same host,
