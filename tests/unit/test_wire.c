@@ -20,7 +20,6 @@
 #include "pack.h"
 #include "pktline.h"
 #include "receive_pack.h"
-#include "refs.h"
 #include "upload_pack.h"
 #include "version.h"
 
