@@ -9,83 +9,71 @@
 #include "http.h"
 #include "log.h"
 #include "pack.h"
+#include "plan.h"
 #include "progress.h"
 #include "receive_pack.h"
 #include "upload_pack.h"
-
-/* Haves sent when the target lacks the ref: its branch and tag tips, enough to spare the
- * history they share with the new ref; the rest would only lengthen the request. */
-#define MAX_HAVES 1024
 
 /* Everything one run holds; freed in one place whatever step failed. */
 typedef struct run {
 	const rm_settings *settings;
 	const char *refname;
+	rm_trust *trust;	/* both sides' trusted CAs, built once for the run */
 	rm_remote src, tgt;
 	rm_source_info source_info;
 	rm_advert target_refs;
 	rm_decision_input in;
+	rm_plan plan;
 	rm_pack *pack;
-	rm_oid *haves;
-	size_t nhaves;
 } run;
 
-static rm_remote remote_for(const rm_endpoint *e, const rm_settings *s, const char *side,
-			    int fail_exit)
+static rm_remote remote_for(const rm_endpoint *e, const rm_settings *s, const rm_trust *trust,
+			    const char *side, int fail_exit)
 {
 	rm_remote r = {.side = side,
 		       .fail_exit = fail_exit,
 		       .url = strdup(e->url),
 		       .username = e->username,
 		       .token = e->token,
-		       .ca_pem = s->ca_cert,
+		       .trust = trust,
 		       .timeout = s->timeout,
 		       .deadline_ms = s->deadline_at_ms,
 		       .deadline_s = s->deadline};
 	return r;
 }
 
-static bool is_branch_or_tag(const char *name)
+/* Plans the transfer of the decision for this one ref (plan.h). */
+static int make_plan(run *r, const rm_decision *d, rm_error *err)
 {
-	return strncmp(name, "refs/heads/", 11) == 0 || strncmp(name, "refs/tags/", 10) == 0;
-}
+	rm_plan_ref ref = {.refname = r->refname, .in = r->in, .decision = *d};
+	rm_plan_input in = {.refs = &ref,
+			    .nrefs = 1,
+			    .target = &r->target_refs,
+			    .source_version = r->source_info.version,
+			    .source_caps = r->source_info.caps,
+			    .dry_run = r->settings->dry_run};
 
-/* With T on the target, "have T" alone: the pack then holds a commit whose parent is T exactly
- * when T is an ancestor of S. Without T, the target's tips spare what it already has. */
-static int choose_haves(run *r, rm_error *err)
-{
-	size_t cap = rm_oid_is_set(&r->in.target) ? 1 : MAX_HAVES;
-
-	r->haves = calloc(cap, sizeof(*r->haves));
-	if (!r->haves)
+	if (rm_plan_make(&r->plan, &in) < 0)
 		return rm_error_set(err, RM_EXIT_TARGET, "out of memory");
-	if (rm_oid_is_set(&r->in.target)) {
-		r->haves[r->nhaves++] = r->in.target;
-		return 0;
-	}
-	for (size_t i = 0; i < r->target_refs.nrefs && r->nhaves < cap; i++)
-		if (is_branch_or_tag(r->target_refs.refs[i].name))
-			r->haves[r->nhaves++] = r->target_refs.refs[i].oid;
 	return 0;
-}
-
-static bool target_takes_ofs_delta(const run *r)
-{
-	return rm_caps_has(r->target_refs.caps, "ofs-delta", NULL);
 }
 
 static void log_pack(const run *r)
 {
+	size_t nhaves = r->plan.nhaves;
+
 	rm_log("source: pack of %u objects, %llu bytes (%zu have%s)", rm_pack_object_count(r->pack),
-	       (unsigned long long)rm_pack_size(r->pack), r->nhaves, r->nhaves == 1 ? "" : "s");
+	       (unsigned long long)rm_pack_size(r->pack), nhaves, nhaves == 1 ? "" : "s");
 }
 
-/* Fetches the pack of what the target lacks into r->pack (spool or relay) and ends it there:
- * verified, or abandoned when the fetch failed. */
-static int fetch_into_pack(run *r, rm_error *err)
+/* Fetches the plan's pack into r->pack (spool or relay) and ends it there: verified, or
+ * abandoned when the fetch failed. A plan of one ref has one want. */
+static int fetch_planned_pack(run *r, rm_error *err)
 {
-	if (rm_fetch_pack(&r->src, &r->source_info, &r->in.source, r->haves, r->nhaves,
-			  target_takes_ofs_delta(r), r->pack, err) < 0) {
+	const rm_plan *p = &r->plan;
+
+	if (rm_fetch_pack(&r->src, &r->source_info, &p->wants[0], p->haves, p->nhaves,
+			  p->ofs_delta, r->pack, err) < 0) {
 		rm_pack_abandon(r->pack);
 		return -1;
 	}
@@ -93,12 +81,12 @@ static int fetch_into_pack(run *r, rm_error *err)
 }
 
 /* Fetches the pack into an indexed spool, for the ancestry question. */
-static int fetch_pack(run *r, rm_error *err)
+static int fetch_spooled(run *r, rm_error *err)
 {
 	uint64_t max_size = r->settings->max_pack_size;
 
-	if (choose_haves(r, err) < 0 || rm_pack_open(&r->pack, max_size, RM_EXIT_SOURCE, err) < 0 ||
-	    fetch_into_pack(r, err) < 0)
+	if (rm_pack_open(&r->pack, max_size, RM_EXIT_SOURCE, err) < 0 ||
+	    fetch_planned_pack(r, err) < 0)
 		return -1;
 	log_pack(r);
 	return 0;
@@ -163,13 +151,14 @@ static bool read_target_again(run *r, rm_oid *now)
 	return read;
 }
 
-static int push(run *r, const rm_decision *d, rm_oid *after, rm_error *err)
+/* Pushes the plan's command with the pack fetched for it, if any (none for a deletion). */
+static int push_command(run *r, const rm_push_command *c, rm_oid *after, rm_error *err)
 {
-	rm_oid none = {""}, now;
-	const rm_oid *new_value = d->action == RM_ACTION_DELETE ? &none : &r->in.source;
-	rm_pack *pack = d->action == RM_ACTION_DELETE ? NULL : r->pack;
+	const rm_oid *new_value = &c->new_value;
+	rm_pack *pack = r->pack;
+	rm_oid now;
 
-	if (rm_push(&r->tgt, &r->target_refs, r->refname, &r->in.target, new_value, pack, err) < 0) {
+	if (rm_push(&r->tgt, &r->plan.push_caps, c, pack, err) < 0) {
 		if (pack && rm_pack_is_relay(pack))
 			rm_pack_close_reader(pack); /* the fetch ends now, not at its next write */
 		/* The outputs tell what the target holds now, whoever moved it; and a push whose
@@ -187,8 +176,7 @@ static int push(run *r, const rm_decision *d, rm_oid *after, rm_error *err)
 		rm_error_clear(err);
 	}
 	*after = *new_value;
-	rm_log("target: %s %s -> %s", r->refname, rm_oid_short(&r->in.target),
-	       rm_oid_short(new_value));
+	rm_log("target: %s %s -> %s", c->refname, rm_oid_short(&c->old), rm_oid_short(new_value));
 	return 0;
 }
 
@@ -199,11 +187,11 @@ typedef struct relay_fetch {
 	rm_error err;
 } relay_fetch;
 
-static void *fetch_into_relay(void *arg)
+static void *run_relay_fetch(void *arg)
 {
 	relay_fetch *f = arg;
 
-	f->rc = fetch_into_pack(f->r, &f->err);
+	f->rc = fetch_planned_pack(f->r, &f->err);
 	return NULL;
 }
 
@@ -228,22 +216,21 @@ static int start_thread(pthread_t *thread, void *(*run_it)(void *), void *arg)
 /* Pushes the pack to the target while it arrives from the source (SPEC 4: no ancestry question
  * waits on it). A failed fetch cuts the push before the pack's checksum, which the target then
  * refuses whole; the fetch's error is the run's. */
-static int relay_and_push(run *r, const rm_decision *d, rm_oid *after, rm_error *err)
+static int relay(run *r, const rm_push_command *c, rm_oid *after, rm_error *err)
 {
 	relay_fetch f = {.r = r};
 	uint64_t max_size = r->settings->max_pack_size;
 	pthread_t fetcher;
 	int rc;
 
-	if (choose_haves(r, err) < 0 ||
-	    rm_pack_open_relay(&r->pack, max_size, RM_EXIT_SOURCE, err) < 0)
+	if (rm_pack_open_relay(&r->pack, max_size, RM_EXIT_SOURCE, err) < 0)
 		return -1;
-	if (start_thread(&fetcher, fetch_into_relay, &f) != 0)
+	if (start_thread(&fetcher, run_relay_fetch, &f) != 0)
 		return rm_error_set(err, RM_EXIT_SOURCE, "cannot start the fetch");
 	/* The push starts once the pack does: a request body silent while the source counts its
 	 * objects (minutes, for a whole history) could be cut by a proxy in front of the target. */
 	rm_pack_wait_data(r->pack);
-	rc = push(r, d, after, err);
+	rc = push_command(r, c, after, err);
 	rm_pack_close_reader(r->pack);
 	pthread_join(fetcher, NULL);
 	if (rc == 0) {
@@ -271,9 +258,14 @@ static void log_what_would_be_done(const run *r, const rm_decision *d)
 	       r->refname, rm_oid_short(&r->in.target), rm_oid_short(new_value));
 }
 
-static bool needs_pack(rm_action a)
+/* Carries out the plan's push: one command today, its pack relayed or already spooled. */
+static int execute_push(run *r, rm_oid *after, rm_error *err)
 {
-	return a == RM_ACTION_CREATE || a == RM_ACTION_UPDATE;
+	const rm_push_command *c = &r->plan.commands[0];
+
+	if (r->plan.transfer == RM_TRANSFER_RELAY)
+		return relay(r, c, after, err);
+	return push_command(r, c, after, err);
 }
 
 static int mirror(run *r, rm_outputs *out, rm_error *err)
@@ -283,20 +275,20 @@ static int mirror(run *r, rm_outputs *out, rm_error *err)
 	if (read_both_sides(r, out, err) < 0)
 		return -1;
 	d = rm_decide(&r->in);
-	if (d.action == RM_ACTION_NEED_ANCESTRY &&
-	    (fetch_pack(r, err) < 0 || learn_ancestry(r, &d, err) < 0))
+	if (make_plan(r, &d, err) < 0)
+		return -1;
+	if (r->plan.transfer == RM_TRANSFER_SPOOL_INDEXED &&
+	    (fetch_spooled(r, err) < 0 || learn_ancestry(r, &d, err) < 0))
 		return -1;
 	rm_log("decision: %s: %s", rm_result_name(d.result), d.why);
 	out->result = d.result;
-	if (d.action == RM_ACTION_NONE)
+	if (d.action == RM_ACTION_NONE) /* also when the ancestry learnt allows no update */
 		return 0;
 	if (r->settings->dry_run) {
 		log_what_would_be_done(r, &d);
 		return 0;
 	}
-	if (needs_pack(d.action) && !r->pack)
-		return relay_and_push(r, &d, &out->target_sha_after, err);
-	return push(r, &d, &out->target_sha_after, err);
+	return execute_push(r, &out->target_sha_after, err);
 }
 
 int rm_mirror_ref(const rm_settings *s, const char *refname, const rm_oid *old, rm_outputs *out,
@@ -310,14 +302,17 @@ int rm_mirror_ref(const rm_settings *s, const char *refname, const rm_oid *old, 
 	out->reference = refname;
 	out->result = RM_RESULT_FAILED;
 	out->dry_run = s->dry_run;
-	r.src = remote_for(&s->source, s, "source", RM_EXIT_SOURCE);
-	r.tgt = remote_for(&s->target, s, "target", RM_EXIT_TARGET);
+	r.trust = rm_trust_new(s->ca_cert);
+	r.src = remote_for(&s->source, s, r.trust, "source", RM_EXIT_SOURCE);
+	r.tgt = remote_for(&s->target, s, r.trust, "target", RM_EXIT_TARGET);
 	rm_advert_init(&r.target_refs);
 	r.in.old = *old;
 	r.in.is_tag = rm_ref_is_tag(refname);
 	r.in.sync_delete = s->sync_delete;
 	if (!r.src.url || !r.tgt.url)
 		rc = rm_error_set(err, RM_EXIT_SOURCE, "out of memory");
+	else if (!r.trust) /* the source is the first side to need it */
+		rc = rm_error_set(err, RM_EXIT_SOURCE, "source: cannot load the CA certificates");
 	else
 		rc = mirror(&r, out, err);
 	if (rc < 0)
@@ -327,10 +322,11 @@ int rm_mirror_ref(const rm_settings *s, const char *refname, const rm_oid *old, 
 	rm_log("transfer: %llu bytes received from the source, %llu bytes sent to the target",
 	       (unsigned long long)r.src.bytes_received, (unsigned long long)r.tgt.bytes_sent);
 	rm_pack_free(r.pack);
-	free(r.haves);
+	rm_plan_free(&r.plan);
 	rm_advert_free(&r.target_refs);
 	rm_source_info_free(&r.source_info);
 	rm_remote_free(&r.src);
 	rm_remote_free(&r.tgt);
+	rm_trust_free(r.trust);
 	return rc < 0 ? err->exit_code : rm_result_exit_code(out->result);
 }

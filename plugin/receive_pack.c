@@ -8,6 +8,7 @@
 #include "report_status.h"
 #include "request.h"
 #include "sideband.h"
+#include "smart_http.h"
 
 #define COMMAND_LIMIT (64u * 1024)
 
@@ -26,7 +27,7 @@ static int accept_target_advert(const rm_advert *adv, bool complete, const char 
 
 int rm_target_read_refs(rm_remote *tgt, rm_advert *adv, rm_error *err)
 {
-	rm_http_req req = {.service = "git-receive-pack", .discovery = true,
+	rm_smart_req req = {.service = RM_RECEIVE_PACK, .discovery = true,
 			   .max_bytes = RM_ADVERT_MAX_BYTES};
 	rm_advert_parser *parser = rm_advert_parser_new(RM_ADVERT_INFO_REFS);
 	bool complete;
@@ -34,8 +35,8 @@ int rm_target_read_refs(rm_remote *tgt, rm_advert *adv, rm_error *err)
 
 	if (!parser)
 		return rm_error_set(err, RM_EXIT_TARGET, "target: out of memory");
-	rc = rm_http_pkt_request(tgt, &req, rm_advert_parser_feed, parser, "ref advertisement",
-				 rm_advert_parser_error(parser), err);
+	rc = rm_smart_request(tgt, &req, rm_advert_parser_feed, parser, "ref advertisement",
+			      rm_advert_parser_error(parser), err);
 	complete = rm_advert_parser_finish(parser, adv) == 0;
 	rm_advert_parser_free(parser);
 	return rc < 0 ? -1 : accept_target_advert(adv, complete, tgt->url, err);
@@ -70,25 +71,23 @@ static int on_answer_pkt(void *ctx, rm_pkt_type type, const char *data, size_t l
 	return type == RM_PKT_DATA ? rm_sideband_route(&a->band, data, len) : 0;
 }
 
-/* report-status always (check_capabilities), side-band-64k where offered; the object format
- * named back where the target named its own (sha1, checked). */
-static int build_command(rm_buf *body, const rm_advert *adv, const char *refname,
-			 const rm_oid *old, const rm_oid *new_value)
+/* The plan's capabilities (check_capabilities: report-status is offered), in the command. */
+static int build_command(rm_buf *body, const rm_push_caps *caps, const rm_push_command *c)
 {
-	rm_request_caps caps = {.report_status = true,
-				.side_band_64k = rm_caps_has(adv->caps, "side-band-64k", NULL),
-				.object_format = rm_caps_has(adv->caps, "object-format", NULL)};
+	rm_request_caps request_caps = {.report_status = true,
+					.side_band_64k = caps->side_band_64k,
+					.object_format = caps->object_format};
 
-	return rm_request_push(body, &caps, old, new_value, refname);
+	return rm_request_push(body, &request_caps, &c->old, &c->new_value, c->refname);
 }
 
-static int check_capabilities(const rm_advert *adv, const rm_oid *new_value, rm_error *err)
+static int check_capabilities(const rm_push_caps *caps, const rm_oid *new_value, rm_error *err)
 {
-	if (!rm_caps_has(adv->caps, "report-status", NULL))
+	if (!caps->report_status)
 		return rm_error_set(err, RM_EXIT_TARGET,
 				    "target: server does not offer report-status, so a push could not "
 				    "be verified");
-	if (!rm_oid_is_set(new_value) && !rm_caps_has(adv->caps, "delete-refs", NULL))
+	if (!rm_oid_is_set(new_value) && !caps->delete_refs)
 		return rm_error_set(err, RM_EXIT_TARGET, "target: server does not allow deleting refs");
 	return 0;
 }
@@ -125,25 +124,24 @@ static void show_push_progress(void *pack, const char *amount)
 		rm_log("pushing: %s", amount);
 }
 
-int rm_push(rm_remote *tgt, const rm_advert *adv, const char *refname, const rm_oid *old,
-	    const rm_oid *new_value, rm_pack *pack, rm_error *err)
+int rm_push(rm_remote *tgt, const rm_push_caps *caps, const rm_push_command *command,
+	    rm_pack *pack, rm_error *err)
 {
-	rm_http_req req = {.service = "git-receive-pack", .max_bytes = RM_REPORT_MAX_BYTES,
+	rm_smart_req req = {.service = RM_RECEIVE_PACK, .max_bytes = RM_REPORT_MAX_BYTES,
 			   .progress = show_push_progress, .progress_ctx = pack};
-	push_answer answer = {.multiplexed = rm_caps_has(adv->caps, "side-band-64k", NULL),
-			      .err = err};
+	push_answer answer = {.multiplexed = caps->side_band_64k, .err = err};
 	rm_sideband band = {.side = "target", .fail_exit = RM_EXIT_TARGET, .on_data = read_report,
 			    .ctx = &answer, .messages = &answer.messages, .err = err};
 	rm_buf body;
 	int rc;
 
-	if (check_capabilities(adv, new_value, err) < 0)
+	if (check_capabilities(caps, &command->new_value, err) < 0)
 		return -1;
 	rm_remote_log_init(&answer.messages, "target");
 	answer.band = band;
 	rm_buf_init(&body, COMMAND_LIMIT);
-	answer.report = rm_report_parser_new(refname);
-	if (!answer.report || build_command(&body, adv, refname, old, new_value) < 0) {
+	answer.report = rm_report_parser_new(command->refname);
+	if (!answer.report || build_command(&body, caps, command) < 0) {
 		rc = rm_error_set(err, RM_EXIT_TARGET, "target: cannot build the push command");
 		goto out;
 	}
@@ -154,11 +152,11 @@ int rm_push(rm_remote *tgt, const rm_advert *adv, const char *refname, const rm_
 		req.more_ctx = pack;
 		req.more_len = rm_pack_is_relay(pack) ? -1 : (int64_t)rm_pack_size(pack);
 	}
-	rc = rm_http_pkt_request(tgt, &req, on_answer_pkt, &answer, "push answer",
-				 rm_report_parser_error(answer.report), err);
+	rc = rm_smart_request(tgt, &req, on_answer_pkt, &answer, "push answer",
+			      rm_report_parser_error(answer.report), err);
 	rm_log_remote_end(&answer.messages);
 	if (rc == 0)
-		rc = judge_report(answer.report, refname, err);
+		rc = judge_report(answer.report, command->refname, err);
 out:
 	rm_report_parser_free(answer.report);
 	rm_buf_free(&body);

@@ -3,17 +3,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "advert.h"
 #include "buf.h"
 #include "log.h"
 #include "pktline.h"
 #include "request.h"
-#include "advert.h"
 #include "sideband.h"
+#include "smart_http.h"
 
 #define REQUEST_LIMIT (4u << 20)
 
 /* Requests refs and parses the pkt-line answer, a body of `kind`, into *advert (overwritten). */
-static int request_refs(rm_remote *src, const rm_http_req *req, rm_advert_kind kind,
+static int request_refs(rm_remote *src, const rm_smart_req *req, rm_advert_kind kind,
 			rm_advert *advert, const char *what, rm_error *err)
 {
 	rm_advert_parser *parser = rm_advert_parser_new(kind);
@@ -22,8 +23,8 @@ static int request_refs(rm_remote *src, const rm_http_req *req, rm_advert_kind k
 
 	if (!parser)
 		return rm_error_set(err, RM_EXIT_SOURCE, "source: out of memory");
-	rc = rm_http_pkt_request(src, req, rm_advert_parser_feed, parser, what,
-				 rm_advert_parser_error(parser), err);
+	rc = rm_smart_request(src, req, rm_advert_parser_feed, parser, what,
+			      rm_advert_parser_error(parser), err);
 	complete = rm_advert_parser_finish(parser, advert) == 0;
 	rm_advert_parser_free(parser);
 	if (rc == 0 && !complete)
@@ -40,7 +41,7 @@ static bool names_object_format(const char *caps)
 static int list_ref_v2(rm_remote *src, const char *refname, const char *caps, rm_advert *found,
 		       rm_error *err)
 {
-	rm_http_req req = {.service = "git-upload-pack", .protocol_v2 = true,
+	rm_smart_req req = {.service = RM_UPLOAD_PACK, .protocol_v2 = true,
 			   .max_bytes = RM_ADVERT_MAX_BYTES};
 	rm_request_caps request_caps = {.object_format = names_object_format(caps)};
 	rm_buf body;
@@ -72,7 +73,7 @@ static int check_object_format(const char *caps, rm_error *err)
 int rm_source_read_ref(rm_remote *src, const char *refname, rm_oid *value, rm_source_info *info,
 		       rm_error *err)
 {
-	rm_http_req req = {.service = "git-upload-pack", .discovery = true, .protocol_v2 = true,
+	rm_smart_req req = {.service = RM_UPLOAD_PACK, .discovery = true, .protocol_v2 = true,
 			   .max_bytes = RM_ADVERT_MAX_BYTES};
 	rm_advert advert, listed;
 	const rm_advert *where = &advert;
@@ -224,7 +225,7 @@ int rm_fetch_pack(rm_remote *src, const rm_source_info *info, const rm_oid *want
 	fetch_reader reader = {.state = BEFORE_PACK, .version = info->version, .pack = pack, .err = err};
 	rm_sideband band = {.side = "source", .fail_exit = RM_EXIT_SOURCE, .on_data = write_pack,
 			    .ctx = &reader, .note = &reader.note, .err = err};
-	rm_http_req req = {.service = "git-upload-pack", .protocol_v2 = info->version == 2,
+	rm_smart_req req = {.service = RM_UPLOAD_PACK, .protocol_v2 = info->version == 2,
 			   .progress = show_fetch_progress, .progress_ctx = &reader};
 	rm_buf body;
 	int rc;
@@ -235,7 +236,7 @@ int rm_fetch_pack(rm_remote *src, const rm_source_info *info, const rm_oid *want
 	if (rc == 0) {
 		req.body = body.data;
 		req.body_len = body.len;
-		rc = rm_http_pkt_request(src, &req, on_fetch_pkt, &reader, "fetch answer", NULL, err);
+		rc = rm_smart_request(src, &req, on_fetch_pkt, &reader, "fetch answer", NULL, err);
 	}
 	if (rc == 0 && reader.state != AFTER_PACK)
 		rc = rm_error_set_transient(err, RM_EXIT_SOURCE, "source: the pack was cut short");
