@@ -4,6 +4,7 @@
 #define RM_RECEIVE_PACK_H
 
 #include <stdio.h>
+#include "advert.h"
 #include "error.h"
 #include "http.h"
 #include "oid.h"
