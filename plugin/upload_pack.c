@@ -148,17 +148,6 @@ typedef struct fetch_reader {
 	rm_error *err;
 } fetch_reader;
 
-static bool line_is(const char *data, size_t len, const char *text)
-{
-	len = rm_pkt_chomp(data, len);
-	return len == strlen(text) && memcmp(data, text, len) == 0;
-}
-
-static bool line_starts(const char *data, size_t len, const char *prefix)
-{
-	return len >= strlen(prefix) && memcmp(data, prefix, strlen(prefix)) == 0;
-}
-
 static int write_pack(void *reader, const char *data, size_t len)
 {
 	fetch_reader *f = reader;
@@ -168,14 +157,17 @@ static int write_pack(void *reader, const char *data, size_t len)
 /* Lines before the pack. v2: section headers, we skip all but "packfile". v0: ACK/NAK. */
 static int before_pack(fetch_reader *f, const char *data, size_t len)
 {
-	if (line_starts(data, len, "ERR "))
+	const char *text = data;
+	size_t text_len = rm_pkt_chomp(data, len);
+
+	if (rm_pkt_skip_prefix(&text, &text_len, "ERR "))
 		return rm_error_set(f->err, RM_EXIT_SOURCE, "source: server error: %.*s",
-				    (int)rm_pkt_chomp(data + 4, len - 4), data + 4);
+				    (int)text_len, text);
 	if (f->version == 2) {
-		f->state = line_is(data, len, "packfile") ? IN_PACK : SKIPPING_SECTION;
+		f->state = rm_pkt_text_is(text, text_len, "packfile") ? IN_PACK : SKIPPING_SECTION;
 		return 0;
 	}
-	if (line_starts(data, len, "ACK ") || line_is(data, len, "NAK"))
+	if (rm_pkt_skip_prefix(&text, &text_len, "ACK ") || rm_pkt_text_is(text, text_len, "NAK"))
 		return 0;
 	f->state = IN_PACK;
 	return rm_sideband_route(&f->band, data, len);
