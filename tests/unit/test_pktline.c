@@ -313,6 +313,43 @@ static void test_chomp(void **state)
 	assert_int_equal(rm_pkt_chomp(S("")), 0);
 }
 
+static void test_text_matching(void **state)
+{
+	static const struct {
+		const char *line;
+		size_t len; /* of line, which may hold a NUL */
+		const char *word;
+		bool is, starts;
+		const char *rest; /* after the prefix, when it starts with it */
+	} rows[] = {
+		{"NAK", 3, "NAK", true, true, ""},
+		{"NAKx", 4, "NAK", false, true, "x"},
+		{"NA", 2, "NAK", false, false, NULL},
+		{"ACK 1234", 8, "ACK ", false, true, "1234"},
+		{"ACK", 3, "ACK ", false, false, NULL},
+		{"ack 1", 5, "ACK ", false, false, NULL},
+		{"ok\0x", 4, "ok", false, true, "\0x"},
+		{"", 0, "", true, true, ""},
+		{"x", 1, "", false, true, "x"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < RM_ARRAY_SIZE(rows); i++) {
+		const char *line = rows[i].line;
+		size_t len = rows[i].len;
+
+		assert_int_equal(rm_pkt_text_is(line, len, rows[i].word), rows[i].is);
+		assert_int_equal(rm_pkt_skip_prefix(&line, &len, rows[i].word), rows[i].starts);
+		if (!rows[i].starts) {
+			assert_ptr_equal(line, rows[i].line);
+			assert_int_equal(len, rows[i].len);
+			continue;
+		}
+		assert_int_equal(len, rows[i].len - strlen(rows[i].word));
+		assert_memory_equal(line, rows[i].rest, len);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -326,6 +363,7 @@ int main(void)
 		cmocka_unit_test(test_max_packet),
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_chomp),
+		cmocka_unit_test(test_text_matching),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
