@@ -78,7 +78,7 @@ rm_advert_parser *rm_advert_parser_new(rm_advert_kind kind);
 int rm_advert_parser_feed(void *parser, rm_pkt_type type, const char *data, size_t len);
 
 /* Why the last feed failed; "" while none did. The text belongs to the parser and is updated in
- * place, so the pointer may be taken before feeding (rm_http_pkt_request's parser_error). */
+ * place, so the pointer may be taken before feeding (rm_smart_request's parser_error). */
 const char *rm_advert_parser_error(const rm_advert_parser *p);
 
 /* Hands what was found over to *out (overwritten; the caller frees it with rm_advert_free), in

@@ -39,7 +39,7 @@ int rm_report_parser_feed(void *parser, rm_pkt_type type, const char *data, size
 int rm_report_parser_feed_band(void *parser, const char *data, size_t len);
 
 /* Why the last feed failed; "" while none did. The text belongs to the parser and is updated in
- * place, so the pointer may be taken before feeding (rm_http_pkt_request's parser_error). */
+ * place, so the pointer may be taken before feeding (rm_smart_request's parser_error). */
 const char *rm_report_parser_error(const rm_report_parser *p);
 
 /* Copies the verdict read so far to *out, in any case. Returns 0 when the report ended properly
