@@ -46,17 +46,25 @@ $(BUILD)/obj $(BUILD)/tests $(BUILD)/fuzz:
 deps:
 	@scripts/install-deps
 
+# Each suite's command (RUN_<target>), for its own target and for `make test`.
+RUN_unit        = tests/run-unit $(UNIT_BINS)
+RUN_integration = REFMIRROR=$(abspath $(BUILD)/refmirror) tests/integration/run
+RUN_test-yaml   = REFMIRROR=$(abspath $(BUILD)/refmirror) tests/yaml/run
+# The suites of `make test`: run at the same time by tests/run-suites, which ends with the total.
+TEST_SUITES    := unit integration test-yaml
+
 unit: deps $(UNIT_BINS)
-	@tests/run-unit $(UNIT_BINS)
+	@$(RUN_unit)
 
 integration: deps $(BUILD)/refmirror
-	@REFMIRROR=$(abspath $(BUILD)/refmirror) tests/integration/run
+	@$(RUN_integration)
 
 # The Harness examples: valid, using only settings the binary reads, and each replayed as a dry run.
 test-yaml: deps $(BUILD)/refmirror
-	@REFMIRROR=$(abspath $(BUILD)/refmirror) tests/yaml/run
+	@$(RUN_test-yaml)
 
-test: unit integration test-yaml
+test: deps $(BUILD)/refmirror $(UNIT_BINS)
+	@tests/run-suites $(foreach s,$(TEST_SUITES),$(s)='$(RUN_$(s))')
 
 test-asan:
 	$(MAKE) SANITIZE=1 test
