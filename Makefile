@@ -78,8 +78,9 @@ fuzz: deps
 fuzz-build: $(FUZZ_BINS)
 
 # The integration suite with the binary under valgrind: any error or leak fails its scenario.
+# Valgrind keeps a CPU busy: one test per CPU at once, unless RM_JOBS says otherwise.
 test-valgrind: deps $(BUILD)/refmirror
-	@REFMIRROR_UNDER_VALGRIND=$(abspath $(BUILD)/refmirror) \
+	@REFMIRROR_UNDER_VALGRIND=$(abspath $(BUILD)/refmirror) RM_JOBS=$${RM_JOBS:-$$(nproc)} \
 		REFMIRROR=$(abspath tests/valgrind-refmirror) tests/integration/run
 
 # A fully static binary linked with musl against Debian's sources of its dependencies, built once
