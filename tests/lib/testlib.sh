@@ -6,7 +6,6 @@
 #                           pattern, at most RM_JOBS at once; its verdict, "ok - NAME" or
 #                           "not ok - NAME: reason" (and the logs on failure), is printed in
 #                           registration order
-#   t_alone NAME FUNC [ARGS...]  the same, with no other test running meanwhile
 #   t_finish                waits for every test, prints the last verdicts, sets T_PASS, T_FAIL
 # Inside a test:
 #   fail MSG                records a failure (the test goes on; the first reasons are reported)
@@ -155,22 +154,20 @@ _mask() { # masks the registered tokens in stdin
 
 # Tests run in the background, at most RM_JOBS at once: most of a test's time is spent waiting on
 # the server, the binary's retries or a stalled proxy, not on the CPU. Each one works in its own
-# directory on its own repositories (rname), so they do not see each other; one that cannot share
-# the server with others is registered with t_alone. Verdicts are printed in registration order.
+# directory on its own repositories (rname), and what a test counts on the shared server it counts
+# for its own repositories only (server_requests, the access log by repository), so they do not
+# see each other. Verdicts are printed in registration order.
 RM_JOBS=${RM_JOBS:-$(($(nproc 2>/dev/null || echo 1) * 2 + 2))}
 RM_TEST_TIMEOUT=${RM_TEST_TIMEOUT:-300} # seconds a whole test may take (each run_mirror: 120)
 declare -A T_RUNNING=() # a running test's number -> the pid of its job
 T_REPORTED=0
 T_DONE_FD= # a FIFO on which each job writes its test's number when it ends
 
-t() { _t_register pool "$@"; }         # NAME FUNC [ARGS...]
-t_alone() { _t_register alone "$@"; }  # NAME FUNC [ARGS...]: no other test runs meanwhile
-
 _t_dir() { printf '%s/t/%03d\n' "$RUN_DIR" "$1"; }
 
-_t_register() { # pool|alone NAME FUNC [ARGS...]
-	local mode=$1 name=$2 dir
-	shift 2
+t() { # NAME FUNC [ARGS...]
+	local name=$1 dir
+	shift
 	if [ -n "${RM_PATTERN:-}" ] && ! [[ $name =~ $RM_PATTERN ]]; then
 		return 0
 	fi
@@ -178,17 +175,12 @@ _t_register() { # pool|alone NAME FUNC [ARGS...]
 	dir=$(_t_dir "$T_NUM")
 	mkdir -p "$dir"
 	printf '%s\n' "$name" >"$dir/name"
-	if [ "$mode" = alone ]; then
-		_t_wait_below 1
-	else
-		_t_wait_below "$RM_JOBS"
-	fi
+	_t_wait_below "$RM_JOBS"
 	if [ -z "$T_DONE_FD" ]; then
 		mkfifo "$RUN_DIR/done.fifo" && exec {T_DONE_FD}<>"$RUN_DIR/done.fifo" || return 1
 	fi
 	_t_job "$dir" "$name" "$@" &
 	T_RUNNING[$T_NUM]=$!
-	[ "$mode" = pool ] || _t_wait_below 1
 	_t_report
 }
 
