@@ -357,15 +357,17 @@ run_mirror() { # SRC TGT REF [VAR=VALUE...]
 }
 
 output() { # KEY: its value in the last run's outputs (last line wins); status 1 when absent
-	local f=$M_OUT
-	[ -f "$f" ] || return 1
-	if [[ $f == *.out ]]; then
-		grep -qE "^$1( |\$)" "$f" || return 1
-		sed -n -e "s/^$1 //p" -e "s/^$1\$//p" "$f" | tail -n 1
-	else
-		grep -q "^$1=" "$f" || return 1
-		sed -n "s/^$1=//p" "$f" | tail -n 1
-	fi
+	local line value found= sep='='
+	[ -f "$M_OUT" ] || return 1
+	[[ $M_OUT != *.out ]] || sep=' '
+	# (In the shell, not grep and sed: tests call it often, and each process costs.)
+	while IFS= read -r line || [ -n "$line" ]; do
+		case $line in
+		"$1$sep"*) value=${line#"$1$sep"} found=1 ;;
+		"$1") [ "$sep" = ' ' ] && value= found=1 ;;
+		esac
+	done <"$M_OUT"
+	[ -n "$found" ] && printf '%s\n' "$value"
 }
 
 # ---- assertions -------------------------------------------------------------------------------
