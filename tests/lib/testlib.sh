@@ -335,7 +335,7 @@ run_mirror_raw() {
 		vars+=("$a")
 	done
 	for u in "${unsets[@]}"; do envargs+=(-u "$u"); done
-	(cd "$cwd" && exec timeout -k 5 120 env "${envargs[@]}" "${vars[@]}" "$REFMIRROR") \
+	(cd "$cwd" && exec timeout --foreground -k 5 120 env "${envargs[@]}" "${vars[@]}" "$REFMIRROR") \
 		</dev/null >"$M_LOG" 2>&1
 	M_EXIT=$?
 	printf '%s\n' "$M_EXIT" >"$TEST_DIR/mirror.$MIRROR_N.exit"
