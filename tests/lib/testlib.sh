@@ -158,6 +158,7 @@ _mask() { # masks the registered tokens in stdin
 # for its own repositories only (server_requests, the access log by repository), so they do not
 # see each other. Verdicts are printed in registration order.
 RM_JOBS=${RM_JOBS:-$(($(nproc 2>/dev/null || echo 1) * 2 + 2))}
+[ "$RM_JOBS" -ge 1 ] 2>/dev/null || RM_JOBS=1
 RM_TEST_TIMEOUT=${RM_TEST_TIMEOUT:-300} # seconds a whole test may take (each run_mirror: 120)
 declare -A T_RUNNING=() # a running test's number -> the pid of its job
 T_REPORTED=0
