@@ -3,7 +3,7 @@ CC      ?= cc
 BUILD   ?= build
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra -Werror -Iinclude
-LIBS    := $(shell pkg-config --libs libgit2 libcurl libcjson libcrypto) -pthread
+LIBS    := $(shell pkg-config --libs libgit2 libcurl libcjson libcrypto zlib) -pthread
 ifeq ($(SANITIZE),1)
 BUILD   := build-asan
 CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
