@@ -55,6 +55,7 @@ DEPS_bench          = bench
 DEPS_lint           = lint
 DEPS_format         = format
 DEPS_format-check   = format
+DEPS_fresh-check    = fresh
 DEPS_GROUPS := $(if $(filter 1,$(NO_DEPS)),,$(sort $(foreach g,$(MAKECMDGOALS),$(DEPS_$(g)))))
 
 .PHONY: all deps test unit integration test-yaml demo clean bench test-asan test-valgrind static \
@@ -144,7 +145,7 @@ format-check: | deps
 	clang-format --dry-run --Werror $(FORMAT_SRCS)
 
 # The README's two commands on a fresh Debian bookworm chroot (debootstrap; root only).
-fresh-check:
+fresh-check: | deps
 	@scripts/fresh-machine-check
 
 clean:
