@@ -113,7 +113,7 @@ test-valgrind: | deps
 
 # A fully static binary linked with musl against Debian's sources of its dependencies, built once
 # into .cache/ (keyed by the build script's content). The script installs what it needs itself.
-static:
+static: | deps
 	@scripts/build-static
 
 test-static: static | deps
