@@ -1,11 +1,11 @@
 # The refmirror plugin image: the static binary, a CA bundle and nothing else.
 #
-#   docker build -t refmirror/refmirror:0.1.0 .
+#   docker build -t registry.example.com/refmirror/refmirror:0.1.0 .
 #   docker run --rm -e PLUGIN_SOURCE_URL=... -e PLUGIN_TARGET_URL=... -e PLUGIN_REFERENCE=... \
-#       -e PLUGIN_DRY_RUN=true refmirror/refmirror:0.1.0
+#       -e PLUGIN_DRY_RUN=true registry.example.com/refmirror/refmirror:0.1.0
 #
 # Build arguments: VERSION (the image's version label; keep it the binary's, refmirror --version),
-# SOURCE (the repository URL label), LICENSE (SPDX identifier for the license label).
+# SOURCE (the repository URL label).
 
 FROM debian:bookworm AS build
 ENV DEBIAN_FRONTEND=noninteractive
@@ -20,10 +20,12 @@ COPY . .
 RUN rm -rf build build-asan .cache \
     && make static \
     && build/static/refmirror --version
-# The final image's whole file system: the binary, the CA bundle, a user and group 65532 to run
-# as, and a world-writable /tmp for the pack spool file (refmirror's TMPDIR default).
+# The final image's whole file system: the binary, its license (Apache-2.0 asks that it travel
+# with the binary), the CA bundle, a user and group 65532 to run as, and a world-writable /tmp for
+# the pack spool file (refmirror's TMPDIR default).
 RUN mkdir -p /rootfs/etc/ssl/certs /rootfs/tmp \
     && install -m 0755 build/static/refmirror /rootfs/refmirror \
+    && install -m 0644 LICENSE /rootfs/LICENSE \
     && install -m 0644 /etc/ssl/certs/ca-certificates.crt /rootfs/etc/ssl/certs/ca-certificates.crt \
     && echo 'refmirror:x:65532:65532:refmirror:/nonexistent:/sbin/nologin' >/rootfs/etc/passwd \
     && echo 'refmirror:x:65532:' >/rootfs/etc/group \
@@ -32,11 +34,10 @@ RUN mkdir -p /rootfs/etc/ssl/certs /rootfs/tmp \
 FROM scratch
 ARG VERSION=0.1.0
 ARG SOURCE=https://github.com/refmirror/refmirror
-ARG LICENSE=NOASSERTION
 LABEL org.opencontainers.image.title="refmirror" \
       org.opencontainers.image.description="Harness CI / Drone plugin that mirrors one git branch or tag from a source repository to a target repository over smart HTTP(S), sending only the change." \
       org.opencontainers.image.source="${SOURCE}" \
-      org.opencontainers.image.licenses="${LICENSE}" \
+      org.opencontainers.image.licenses="Apache-2.0" \
       org.opencontainers.image.version="${VERSION}"
 COPY --from=build /rootfs/ /
 ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt

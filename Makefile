@@ -46,6 +46,7 @@ DEPS_test           = test
 DEPS_unit           = test
 DEPS_integration    = test
 DEPS_test-yaml      = test
+DEPS_test-docs      = test
 DEPS_test-asan      = test
 DEPS_test-valgrind  = valgrind
 DEPS_test-static    = test
@@ -58,7 +59,7 @@ DEPS_format-check   = format
 DEPS_fresh-check    = fresh
 DEPS_GROUPS := $(if $(filter 1,$(NO_DEPS)),,$(sort $(foreach g,$(MAKECMDGOALS),$(DEPS_$(g)))))
 
-.PHONY: all deps test unit integration test-yaml demo clean bench test-asan test-valgrind static \
+.PHONY: all deps test unit integration test-yaml test-docs demo clean bench test-asan test-valgrind static \
 	test-static fuzz fuzz-build lint format format-check fresh-check
 all: $(BUILD)/refmirror
 
@@ -91,6 +92,11 @@ integration: $(BUILD)/refmirror | deps
 # The Harness examples: valid, using only settings the binary reads, and each replayed as a dry run.
 test-yaml: $(BUILD)/refmirror | deps
 	@REFMIRROR=$(abspath $(BUILD)/refmirror) tests/yaml/run
+
+# The docs against the binary: every `refmirror: error:` example, the settings tables, the image
+# name (tests/docs/run; seconds, no network).
+test-docs: $(BUILD)/refmirror | deps
+	@REFMIRROR=$(abspath $(BUILD)/refmirror) tests/docs/run
 
 test: unit integration test-yaml
 

@@ -3,6 +3,7 @@
 #ifndef RM_OUTPUTS_H
 #define RM_OUTPUTS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "decide.h"
 #include "oid.h"
@@ -14,6 +15,7 @@ typedef struct rm_outputs {
 	rm_oid target_sha_before;
 	rm_oid target_sha_after;
 	uint64_t pack_bytes;
+	bool dry_run;		/* the run only decided (dry_run: true): MIRROR_DRY_RUN */
 	int exit_code;		/* the run's exit code (SPEC 2) */
 } rm_outputs;
 

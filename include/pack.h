@@ -70,6 +70,9 @@ bool rm_pack_is_relay(const rm_pack *p);
  * T is an ancestor of S. 0 or -1 with *err. */
 int rm_pack_has_child_of(rm_pack *p, const rm_oid *parent, bool *found, rm_error *err);
 
+/* Bytes the reader took so far: for a push, the pack bytes it sent, whether or not it ended. */
+uint64_t rm_pack_bytes_read(const rm_pack *p);
+
 /* Bytes written so far (by the writer; read it from another thread only after the writer ended). */
 uint64_t rm_pack_size(const rm_pack *p);
 

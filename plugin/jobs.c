@@ -60,6 +60,12 @@ int rm_jobs_from_settings(rm_jobs *jobs, const rm_settings *s, rm_error *err)
 				    "unless payload gives it");
 	if (s->payload && rm_payload_parse(&p, s->payload, strlen(s->payload), err) < 0)
 		return -1;
+	if (s->payload && p.nchanges == 0) {
+		/* Whatever `reference` says: the event that started the run changed no ref. */
+		rm_log("payload: %s, not a push: nothing to mirror", p.not_a_push);
+		rm_payload_free(&p);
+		return 0;
+	}
 	jobs->jobs = calloc(s->payload ? p.nchanges : 1, sizeof(*jobs->jobs));
 	if (!jobs->jobs)
 		rc = rm_error_set(err, RM_EXIT_USAGE, "out of memory");

@@ -96,17 +96,23 @@ static int mirror_all(const rm_settings *s, const rm_jobs *jobs)
 	return code;
 }
 
-/* A run that stops before mirroring anything still reports, in outputs too. */
-static int fail_early(const rm_error *err)
+/* A run that ends before mirroring anything still reports, in outputs too; `dry_run` as the
+ * settings said, false when they could not be read. */
+static int end_early(rm_result result, int exit_code, bool dry_run)
 {
-	rm_outputs out = {.result = RM_RESULT_FAILED, .exit_code = err->exit_code};
+	rm_outputs out = {.result = result, .exit_code = exit_code, .dry_run = dry_run};
 	const char *path = getenv("DRONE_OUTPUT");
 
-	rm_log("error: %s", err->msg);
 	if (path && *path && rm_outputs_write_runs(path, &out, 1) < 0)
 		rm_log("warning: cannot write the step outputs to %s", path);
-	rm_log("result: failed (exit %d)", err->exit_code);
-	return err->exit_code;
+	rm_log("result: %s (exit %d)", rm_result_name(result), exit_code);
+	return exit_code;
+}
+
+static int fail_early(const rm_error *err, bool dry_run)
+{
+	rm_log("error: %s", err->msg);
+	return end_early(RM_RESULT_FAILED, err->exit_code, dry_run);
 }
 
 int main(int argc, char **argv)
@@ -127,14 +133,16 @@ int main(int argc, char **argv)
 	}
 	srand((unsigned)time(NULL) ^ (unsigned)getpid());
 	if (rm_settings_load(&s, lookup, &err) < 0)
-		return fail_early(&err);
+		return fail_early(&err, false);
 	rm_log_add_secret(s.source.token);
 	rm_log_add_secret(s.target.token);
 	if (rm_jobs_from_settings(&jobs, &s, &err) < 0) {
-		code = fail_early(&err);
+		code = fail_early(&err, s.dry_run);
+	} else if (jobs.n == 0) { /* an event that is not a push */
+		code = end_early(RM_RESULT_SKIPPED, RM_EXIT_OK, s.dry_run);
 	} else if (git_libgit2_init() < 0 || rm_http_global_init() < 0) {
 		rm_error_set(&err, RM_EXIT_SOURCE, "cannot initialise libgit2 or libcurl");
-		code = fail_early(&err);
+		code = fail_early(&err, s.dry_run);
 		rm_jobs_free(&jobs);
 	} else {
 		rm_log("refmirror %s: from %s to %s%s", RM_VERSION, s.source.url, s.target.url,

@@ -113,12 +113,15 @@ static int learn_ancestry(run *r, rm_decision *d, rm_error *err)
 	return 0;
 }
 
-static int read_both_sides(run *r, rm_error *err)
+/* Reads S, then T. The outputs take each value as soon as it is known, so that a failure on
+ * the target still reports the source's value. */
+static int read_both_sides(run *r, rm_outputs *out, rm_error *err)
 {
 	const rm_ref *t;
 
 	if (rm_source_read_ref(&r->src, r->refname, &r->in.source, &r->source_info, err) < 0)
 		return -1;
+	out->source_sha = r->in.source;
 	rm_log("source: %s is %s (protocol v%d)", r->refname, rm_oid_short(&r->in.source),
 	       r->source_info.version);
 	if (rm_target_read_refs(&r->tgt, &r->target_refs, err) < 0)
@@ -126,6 +129,8 @@ static int read_both_sides(run *r, rm_error *err)
 	t = rm_advert_find(&r->target_refs, r->refname);
 	if (t)
 		r->in.target = t->oid;
+	out->target_sha_before = r->in.target;
+	out->target_sha_after = r->in.target;
 	rm_log("target: %s is %s", r->refname, rm_oid_short(&r->in.target));
 	return 0;
 }
@@ -160,9 +165,13 @@ static int push(run *r, const rm_decision *d, rm_oid *after, rm_error *err)
 		if (pack && rm_pack_is_relay(pack))
 			rm_pack_close_reader(pack); /* the fetch ends now, not at its next write */
 		/* The outputs tell what the target holds now, whoever moved it; and a push whose
-		 * answer was lost or garbled may well have been applied (SPEC 6). */
-		if (!read_target_again(r, &now))
+		 * answer was lost or garbled may well have been applied (SPEC 6). Unread after
+		 * such a push, the value is not known: empty. After a refusal it is still T. */
+		if (!read_target_again(r, &now)) {
+			if (err->transient)
+				after->hex[0] = '\0';
 			return -1;
+		}
 		*after = now;
 		if (!rm_oid_equal(&now, new_value))
 			return -1;
@@ -238,6 +247,22 @@ static int relay_and_push(run *r, const rm_decision *d, rm_oid *after, rm_error 
 	return -1;
 }
 
+/* A dry run's line in place of the push's "target: ref T -> S": what the push would do. */
+static void log_what_would_be_done(const run *r, const rm_decision *d)
+{
+	static const char *const verbs[] = {
+		[RM_RESULT_CREATED] = "create",
+		[RM_RESULT_FAST_FORWARD] = "fast-forward",
+		[RM_RESULT_FORCED] = "force",
+		[RM_RESULT_DELETED] = "delete",
+	};
+	rm_oid none = {""};
+	const rm_oid *new_value = d->action == RM_ACTION_DELETE ? &none : &r->in.source;
+
+	rm_log("dry run: would %s %s %s -> %s (the target is left as it is)", verbs[d->result],
+	       r->refname, rm_oid_short(&r->in.target), rm_oid_short(new_value));
+}
+
 static bool needs_pack(rm_action a)
 {
 	return a == RM_ACTION_CREATE || a == RM_ACTION_UPDATE;
@@ -246,13 +271,9 @@ static bool needs_pack(rm_action a)
 static int mirror(run *r, rm_outputs *out, rm_error *err)
 {
 	rm_decision d;
-	int rc;
 
-	if (read_both_sides(r, err) < 0)
+	if (read_both_sides(r, out, err) < 0)
 		return -1;
-	out->source_sha = r->in.source;
-	out->target_sha_before = r->in.target;
-	out->target_sha_after = r->in.target;
 	d = rm_decide(&r->in);
 	if (d.action == RM_ACTION_NEED_ANCESTRY &&
 	    (fetch_pack(r, err) < 0 || learn_ancestry(r, &d, err) < 0))
@@ -262,29 +283,25 @@ static int mirror(run *r, rm_outputs *out, rm_error *err)
 	if (d.action == RM_ACTION_NONE)
 		return 0;
 	if (r->settings->dry_run) {
-		rm_log("dry run: the target is left as it is");
+		log_what_would_be_done(r, &d);
 		return 0;
 	}
 	if (needs_pack(d.action) && !r->pack)
-		rc = relay_and_push(r, &d, &out->target_sha_after, err);
-	else
-		rc = push(r, &d, &out->target_sha_after, err);
-	if (rc < 0)
-		return -1;
-	if (r->pack && d.action != RM_ACTION_DELETE)
-		out->pack_bytes = rm_pack_size(r->pack);
-	return 0;
+		return relay_and_push(r, &d, &out->target_sha_after, err);
+	return push(r, &d, &out->target_sha_after, err);
 }
 
 int rm_mirror_ref(const rm_settings *s, const char *refname, const rm_oid *old, rm_outputs *out,
 		  rm_error *err)
 {
 	run r = {.settings = s, .refname = refname};
+	uint64_t sent_before = out->pack_bytes; /* by earlier attempts */
 	int rc;
 
 	memset(out, 0, sizeof(*out));
 	out->reference = refname;
 	out->result = RM_RESULT_FAILED;
+	out->dry_run = s->dry_run;
 	r.src = remote_for(&s->source, s, "source", RM_EXIT_SOURCE);
 	r.tgt = remote_for(&s->target, s, "target", RM_EXIT_TARGET);
 	rm_advert_init(&r.target_refs);
@@ -297,6 +314,8 @@ int rm_mirror_ref(const rm_settings *s, const char *refname, const rm_oid *old, 
 		rc = mirror(&r, out, err);
 	if (rc < 0)
 		out->result = RM_RESULT_FAILED;
+	/* Whatever the target then said of them: what it was sent is what it cost. */
+	out->pack_bytes = sent_before + (r.pack ? rm_pack_bytes_read(r.pack) : 0);
 	rm_log("transfer: %llu bytes received from the source, %llu bytes sent to the target",
 	       (unsigned long long)r.src.bytes_received, (unsigned long long)r.tgt.bytes_sent);
 	rm_pack_free(r.pack);

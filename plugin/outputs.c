@@ -57,6 +57,7 @@ int rm_outputs_write(const char *path, const rm_outputs *o)
 		{"MIRROR_TARGET_SHA_BEFORE", o->target_sha_before.hex},
 		{"MIRROR_TARGET_SHA_AFTER", o->target_sha_after.hex},
 		{"MIRROR_PACK_BYTES", pack_bytes},
+		{"MIRROR_DRY_RUN", o->dry_run ? "true" : "false"},
 	};
 	/* clang-format on */
 

@@ -35,6 +35,7 @@ struct rm_pack {
 	unsigned char held[RM_PACK_TRAILER_LEN]; /* bytes the reader holds back: maybe the trailer */
 	size_t held_len;
 	bool reader_done;
+	uint64_t bytes_read;		/* by the reader, for either kind */
 };
 
 static const char *tmp_dir(void)
@@ -272,16 +273,27 @@ static ssize_t relay_read(rm_pack *p, unsigned char *buf, size_t max, rm_error *
 	}
 }
 
-ssize_t rm_pack_read(rm_pack *p, void *buf, size_t max, rm_error *err)
+static ssize_t spool_read(rm_pack *p, void *buf, size_t max, rm_error *err)
 {
-	size_t n;
+	size_t n = fread(buf, 1, max, p->spool);
 
-	if (!p->spool)
-		return relay_read(p, buf, max, err);
-	n = fread(buf, 1, max, p->spool);
 	if (n == 0 && ferror(p->spool))
 		return rm_error_set(err, p->fail_exit, "pack: cannot read the spool file");
 	return (ssize_t)n;
+}
+
+ssize_t rm_pack_read(rm_pack *p, void *buf, size_t max, rm_error *err)
+{
+	ssize_t n = p->spool ? spool_read(p, buf, max, err) : relay_read(p, buf, max, err);
+
+	if (n > 0)
+		p->bytes_read += (uint64_t)n;
+	return n;
+}
+
+uint64_t rm_pack_bytes_read(const rm_pack *p)
+{
+	return p->bytes_read;
 }
 
 void rm_pack_wait_data(rm_pack *p)

@@ -1,6 +1,8 @@
 #include "payload.h"
 
+#include <stdarg.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -128,12 +130,16 @@ static int extract_each(rm_payload *p, const cJSON *list, extract_fn extract_one
 
 /* --- One recogniser and one extractor per provider shape. --- */
 
+static bool is_harness_push_trigger(const cJSON *body)
+{
+	return string_member_starts_with(body, "trigger", "branch_") ||
+	       string_member_starts_with(body, "trigger", "tag_");
+}
+
 /* Harness Code: trigger branch_* or tag_* (pull request triggers carry a ref too). */
 static bool is_harness(const cJSON *body)
 {
-	return (string_member_starts_with(body, "trigger", "branch_") ||
-		string_member_starts_with(body, "trigger", "tag_")) &&
-	       cJSON_IsObject(member(body, "ref"));
+	return is_harness_push_trigger(body) && cJSON_IsObject(member(body, "ref"));
 }
 
 static int extract_harness(rm_payload *p, const cJSON *body, rm_error *err)
@@ -295,6 +301,108 @@ static const shape *find_shape(const cJSON *body)
 	return NULL;
 }
 
+/* --- Known events that are not pushes: nothing to mirror. Tried when no push shape matched,
+ * so that a push body that is merely broken still fails. --- */
+
+/* The body's own name for its event, when it is safe to print (short; letters, digits, _.:-),
+ * else a neutral word. */
+static const char *event_name(const cJSON *body, const char *key)
+{
+	const char *name = string_member(body, key);
+	size_t len = name ? strlen(name) : 0;
+
+	if (len == 0 || len > 48 ||
+	    strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			 "0123456789_.:-") != len)
+		return "non-push";
+	return name;
+}
+
+/* Each writes what the event was into p->not_a_push and returns true when it knows the body. */
+typedef bool (*describe_fn)(rm_payload *p, const cJSON *body);
+
+static bool describe(rm_payload *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Writes the event's description; true, for the recognisers' last step. */
+static bool describe(rm_payload *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(p->not_a_push, sizeof(p->not_a_push), fmt, ap);
+	va_end(ap);
+	return true;
+}
+
+static bool describe_harness(rm_payload *p, const cJSON *body)
+{
+	return string_member(body, "trigger") && !is_harness_push_trigger(body) &&
+	       describe(p, "a Harness Code %s event", event_name(body, "trigger"));
+}
+
+static bool describe_gitlab(rm_payload *p, const cJSON *body)
+{
+	return string_member(body, "object_kind") &&
+	       describe(p, "a GitLab %s event", event_name(body, "object_kind"));
+}
+
+static bool describe_azure(rm_payload *p, const cJSON *body)
+{
+	return string_member(body, "eventType") &&
+	       !string_member_is(body, "eventType", "git.push") &&
+	       describe(p, "an Azure DevOps %s event", event_name(body, "eventType"));
+}
+
+static bool describe_bitbucket_dc(rm_payload *p, const cJSON *body)
+{
+	return string_member(body, "eventKey") &&
+	       !string_member_is(body, "eventKey", "repo:refs_changed") &&
+	       describe(p, "a Bitbucket Data Center %s event", event_name(body, "eventKey"));
+}
+
+/* "Test connection" (X-Event-Key: diagnostics:ping) sends this one key, nothing else. */
+static bool describe_bitbucket_dc_test(rm_payload *p, const cJSON *body)
+{
+	return cJSON_IsTrue(member(body, "test")) && cJSON_GetArraySize(body) == 1 &&
+	       describe(p, "a Bitbucket Data Center test connection (diagnostics:ping) event");
+}
+
+static bool describe_bitbucket_cloud(rm_payload *p, const cJSON *body)
+{
+	return cJSON_IsObject(member(body, "pullrequest")) &&
+	       describe(p, "a Bitbucket Cloud pull request event");
+}
+
+/* The ping GitHub sends when a webhook is saved: zen (a proverb) and the hook's id. */
+static bool describe_github_ping(rm_payload *p, const cJSON *body)
+{
+	return string_member(body, "zen") && cJSON_IsNumber(member(body, "hook_id")) &&
+	       describe(p, "a GitHub ping event");
+}
+
+/* GitHub's, Gitea's and Gogs' pull request events alike. */
+static bool describe_pull_request(rm_payload *p, const cJSON *body)
+{
+	return cJSON_IsObject(member(body, "pull_request")) && string_member(body, "action") &&
+	       describe(p, "a GitHub/Gitea pull request event");
+}
+
+/* clang-format off */
+static const describe_fn non_push_events[] = {
+	describe_harness, describe_gitlab, describe_azure, describe_bitbucket_dc,
+	describe_bitbucket_dc_test, describe_bitbucket_cloud, describe_github_ping,
+	describe_pull_request,
+};
+/* clang-format on */
+
+static bool is_known_non_push(rm_payload *p, const cJSON *body)
+{
+	for (size_t i = 0; i < sizeof(non_push_events) / sizeof(non_push_events[0]); i++)
+		if (non_push_events[i](p, body))
+			return true;
+	return false;
+}
+
 /* --- The raw text. --- */
 
 /* cJSON recurses once per level of nesting: deep bodies are refused before it sees them, by
@@ -377,6 +485,10 @@ int rm_payload_parse(rm_payload *out, const char *body, size_t len, rm_error *er
 		return -1;
 
 	s = find_shape(json);
+	if (!s && is_known_non_push(out, json)) {
+		cJSON_Delete(json);
+		return 0;
+	}
 	if (!s) {
 		cJSON_Delete(json);
 		return rm_error_set(err, RM_EXIT_USAGE,

@@ -78,6 +78,12 @@ static int strip_url(CURLU *u, const char *name, rm_error *err)
 	return 0;
 }
 
+/* One message for every scheme problem: ftp://, ssh://, scp-style git@host:path, no scheme. */
+static int not_http_url(const char *name, rm_error *err)
+{
+	return rm_error_set(err, RM_EXIT_USAGE, "%s: not an https:// or http:// URL", name);
+}
+
 static int check_scheme(CURLU *u, const char *name, rm_error *err)
 {
 	char *scheme = NULL;
@@ -85,10 +91,7 @@ static int check_scheme(CURLU *u, const char *name, rm_error *err)
 		 (strcmp(scheme, "https") == 0 || strcmp(scheme, "http") == 0);
 
 	curl_free(scheme);
-	if (!ok)
-		return rm_error_set(err, RM_EXIT_USAGE, "%s: the scheme must be https or http",
-				    name);
-	return 0;
+	return ok ? 0 : not_http_url(name, err);
 }
 
 /* Stores the URL's text once stripped, without trailing slashes (paths get appended to it). */
@@ -111,6 +114,8 @@ static int split_url(CURLU *u, rm_endpoint *e, const char *name, const char *val
 	/* Any scheme parses, so that a wrong one gets its own message. */
 	CURLUcode uc = curl_url_set(u, CURLUPART_URL, value, CURLU_NON_SUPPORT_SCHEME);
 
+	if (uc == CURLUE_BAD_SCHEME || uc == CURLUE_NO_SCHEME)
+		return not_http_url(name, err);
 	if (uc != CURLUE_OK)
 		return rm_error_set(err, RM_EXIT_USAGE, "%s: not an https:// or http:// URL (%s)",
 				    name, curl_url_strerror(uc));

@@ -21,13 +21,16 @@
 	A40 "\"}},\"new\":{\"type\":\"branch\",\"name\":\"a\",\"target\":{\"hash\":\"" C40 "\"}}},"   \
 	"{\"old\":null,\"new\":{\"type\":\"tag\",\"name\":\"v1\",\"target\":{\"hash\":\"" B40 "\"}}}]}}"
 
+#define GITHUB_PING "{\"zen\":\"Design for failure.\",\"hook_id\":1,\"hook\":{}}"
+
 struct row {
 	const char *name;
 	const char *reference;	 /* the setting, or NULL */
 	const char *old_setting; /* reference_sha_old, or NULL */
 	const char *payload;	 /* or NULL */
 	int exit_code;		 /* 0 or 64 */
-	const char *jobs[2][2];	 /* expected (ref, old SHA) pairs; "" = absent */
+	const char *jobs[2][2];	 /* expected (ref, old SHA) pairs; "" = absent; none: the payload
+				  * is not a push */
 };
 
 static const struct row rows[] = {
@@ -42,6 +45,9 @@ static const struct row rows[] = {
 	 GITHUB_PUSH("refs/heads/x", B40), 0, {{"refs/heads/main", ""}}},
 	{"reference_sha_old wins over the payload", "refs/heads/x", A40,
 	 GITHUB_PUSH("refs/heads/x", B40), 0, {{"refs/heads/x", A40}}},
+	{"a ping: nothing to mirror", NULL, NULL, GITHUB_PING, 0, {{NULL}}},
+	{"a ping: nothing to mirror, whatever reference says", "refs/heads/main", NULL, GITHUB_PING,
+	 0, {{NULL}}},
 	{"neither reference nor payload", NULL, NULL, NULL, 64, {{NULL}}},
 	{"unreadable payload", NULL, NULL, "not json", 64, {{NULL}}},
 	{"payload names an invalid ref", NULL, NULL, GITHUB_PUSH("refs/heads/a..b", A40), 64, {{NULL}}},

@@ -92,7 +92,8 @@ static void test_key_equals_value(void **state)
 					 "MIRROR_SOURCE_SHA=" S_HEX "\n"
 					 "MIRROR_TARGET_SHA_BEFORE=\n"
 					 "MIRROR_TARGET_SHA_AFTER=" S_HEX "\n"
-					 "MIRROR_PACK_BYTES=1234\n");
+					 "MIRROR_PACK_BYTES=1234\n"
+					 "MIRROR_DRY_RUN=false\n");
 }
 
 static void test_key_space_value_for_dot_out(void **state)
@@ -106,7 +107,8 @@ static void test_key_space_value_for_dot_out(void **state)
 					 "MIRROR_SOURCE_SHA \n"
 					 "MIRROR_TARGET_SHA_BEFORE \n"
 					 "MIRROR_TARGET_SHA_AFTER \n"
-					 "MIRROR_PACK_BYTES 0\n");
+					 "MIRROR_PACK_BYTES 0\n"
+					 "MIRROR_DRY_RUN false\n");
 }
 
 static void test_appends(void **state)
@@ -129,6 +131,7 @@ static void test_appends(void **state)
 					 "MIRROR_TARGET_SHA_BEFORE=" T_HEX "\n"
 					 "MIRROR_TARGET_SHA_AFTER=" S_HEX "\n"
 					 "MIRROR_PACK_BYTES=1234\n"
+					 "MIRROR_DRY_RUN=false\n"
 					 "LAST=one\n");
 }
 
@@ -182,6 +185,7 @@ static void test_runs_summary(void **state)
 					 "MIRROR_TARGET_SHA_BEFORE=" T_HEX "\n"
 					 "MIRROR_TARGET_SHA_AFTER=" T_HEX "\n"
 					 "MIRROR_PACK_BYTES=1240\n"
+					 "MIRROR_DRY_RUN=false\n"
 					 "MIRROR_RESULTS=refs/heads/main:created,refs/tags/v1:out_of_sync,"
 					 "refs/heads/dev:forced\n");
 }
@@ -195,6 +199,20 @@ static void test_runs_without_reference(void **state)
 	assert_int_equal(rm_outputs_write_runs(path, &failed, 1), 0);
 	assert_non_null(strstr(slurp(path), "MIRROR_RESULT=failed\n"));
 	assert_non_null(strstr(slurp(path), "MIRROR_RESULTS=\n"));
+}
+
+/* A dry run says so; the result stays the one decided. */
+static void test_dry_run(void **state)
+{
+	const char *path = path_in(*state, "outputs.env");
+	rm_outputs o = created();
+
+	o.dry_run = true;
+	o.target_sha_after.hex[0] = '\0';
+	o.pack_bytes = 0;
+	assert_int_equal(rm_outputs_write_runs(path, &o, 1), 0);
+	assert_non_null(strstr(slurp(path), "MIRROR_RESULT=created\n"));
+	assert_non_null(strstr(slurp(path), "MIRROR_DRY_RUN=true\n"));
 }
 
 #define IN_TEMP_DIR(test) cmocka_unit_test_setup_teardown(test, make_dir, remove_dir)
@@ -211,6 +229,7 @@ int main(void)
 		IN_TEMP_DIR(test_unwritable_path_fails),
 		IN_TEMP_DIR(test_runs_summary),
 		IN_TEMP_DIR(test_runs_without_reference),
+		IN_TEMP_DIR(test_dry_run),
 	};
 	/* clang-format on */
 

@@ -15,6 +15,7 @@
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 #define FIXTURES "tests/fixtures/webhooks"
+#define NOT_PUSH_FIXTURES "tests/fixtures/webhooks-not-push" /* hand-written */
 #define ZEROS "0000000000000000000000000000000000000000"
 #define NONE "" /* absent */
 #define OID_A "1111111111111111111111111111111111111111"
@@ -162,6 +163,43 @@ static const good_row bodies[] = {
 	 "GitLab", {{"refs/heads/[[[[", NONE, NONE}}},
 };
 
+/* A known event that is not a push: no change, and what it was. */
+typedef struct not_push_row {
+	const char *name;  /* a fixture's path under NOT_PUSH_FIXTURES, or a name for an inline body */
+	const char *body;  /* NULL: read the fixture */
+	const char *event; /* the description it must yield */
+} not_push_row;
+
+#define LONG_NAME "a_kind_of_event_whose_name_is_longer_than_48_characters"
+
+static const not_push_row not_pushes[] = {
+	{"github/ping.json", NULL, "a GitHub ping event"},
+	{"github/pull_request_opened.json", NULL, "a GitHub/Gitea pull request event"},
+	{"gitlab/merge_request.json", NULL, "a GitLab merge_request event"},
+	{"gitea/pull_request_opened.json", NULL, "a GitHub/Gitea pull request event"},
+	{"bitbucket/pullrequest_created.json", NULL, "a Bitbucket Cloud pull request event"},
+	{"bitbucket-server/diagnostics_ping.json", NULL,
+	 "a Bitbucket Data Center test connection (diagnostics:ping) event"},
+	{"bitbucket-server/pr_opened.json", NULL, "a Bitbucket Data Center pr:opened event"},
+	{"azure/pullrequest_created.json", NULL, "an Azure DevOps git.pullrequest.created event"},
+	{"harness/pullreq_created.json", NULL, "a Harness Code pullreq_created event"},
+};
+
+static const not_push_row not_push_bodies[] = {
+	{"gitlab merge request naming a ref", "{\"object_kind\":\"merge_request\",\"ref\":\"refs/heads/m\"}",
+	 "a GitLab merge_request event"},
+	{"gitlab pipeline", "{\"object_kind\":\"pipeline\"}", "a GitLab pipeline event"},
+	{"harness pull request naming a ref", "{\"trigger\":\"pullreq_branch_updated\",\"ref\":"
+	 "{\"name\":\"refs/heads/m\"},\"sha\":\"" OID_A "\"}",
+	 "a Harness Code pullreq_branch_updated event"},
+	{"bitbucket data center ping by its key", "{\"eventKey\":\"diagnostics:ping\"}",
+	 "a Bitbucket Data Center diagnostics:ping event"},
+	{"a name with a newline is not printed", "{\"object_kind\":\"merge\\nrequest\"}",
+	 "a GitLab non-push event"},
+	{"a name too long is not printed", "{\"eventType\":\"" LONG_NAME "\"}",
+	 "an Azure DevOps non-push event"},
+};
+
 /* A body that must be refused with exit code 64 and this message. */
 typedef struct bad_row {
 	const char *name;
@@ -181,10 +219,14 @@ static const bad_row bad_bodies[] = {
 	{"text after the value", "{\"ref\":\"x\"} {}", "payload: not JSON (text after the value at byte 12)"},
 	{"JSON array", "[{\"ref\":\"refs/heads/m\",\"before\":null,\"after\":null}]", UNKNOWN},
 	{"JSON string", "\"refs/heads/main\"", UNKNOWN},
-	{"unknown object", "{\"action\":\"opened\",\"pull_request\":{}}", UNKNOWN},
-	{"gitlab merge request", "{\"object_kind\":\"merge_request\",\"ref\":\"refs/heads/m\"}", UNKNOWN},
-	{"harness pull request", "{\"trigger\":\"pullreq_branch_updated\",\"ref\":{\"name\":\"refs/heads/m\"},"
-	 "\"sha\":\"" OID_A "\"}", UNKNOWN},
+	{"unknown object", "{\"action\":\"opened\",\"widget\":{}}", UNKNOWN},
+	{"pull_request without an action", "{\"pull_request\":{}}", UNKNOWN},
+	{"zen without hook_id", "{\"zen\":\"Keep it logically awesome.\"}", UNKNOWN},
+	{"bitbucket test with more keys", "{\"test\":true,\"ref\":\"refs/heads/m\"}", UNKNOWN},
+	{"azure push without refUpdates", "{\"eventType\":\"git.push\",\"resource\":{}}", UNKNOWN},
+	{"bitbucket refs_changed without changes", "{\"eventKey\":\"repo:refs_changed\"}", UNKNOWN},
+	{"harness branch trigger without ref", "{\"trigger\":\"branch_updated\",\"sha\":\"" OID_A "\"}",
+	 UNKNOWN},
 	{"github repository create", "{\"ref\":null,\"ref_type\":\"repository\"}", UNKNOWN},
 	{"ref without SHAs", "{\"ref\":\"refs/heads/m\"}", UNKNOWN},
 	{"short SHA", "{\"ref\":\"refs/heads/m\",\"before\":\"abc\",\"after\":null,\"deleted\":false}",
@@ -227,14 +269,14 @@ static const bad_row bad_bodies[] = {
 
 /* The whole file in a buffer of exactly its size, without a terminating NUL: the parser must
  * stay within the length it is given. */
-static char *read_fixture(const char *name, size_t *len)
+static char *read_fixture(const char *dir, const char *name, size_t *len)
 {
 	char path[512];
 	FILE *f;
 	char *buf;
 	long size;
 
-	snprintf(path, sizeof(path), "%s/%s", FIXTURES, name);
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	f = fopen(path, "rb");
 	if (!f)
 		fail_msg("%s: can't open (tests run from the repository root)", path);
@@ -306,7 +348,7 @@ static void test_fixtures(void **state)
 	(void)state;
 	for (size_t i = 0; i < ARRAY_LEN(fixtures); i++) {
 		size_t len;
-		char *body = read_fixture(fixtures[i].name, &len);
+		char *body = read_fixture(FIXTURES, fixtures[i].name, &len);
 
 		check_good(&fixtures[i], body, len);
 		free(body);
@@ -321,21 +363,30 @@ static bool has_fixture_row(const char *name)
 	return false;
 }
 
-/* A fixture added without a row in the table fails here. */
-static void test_every_fixture_has_a_row(void **state)
+static bool has_not_push_row(const char *name)
 {
-	DIR *top = opendir(FIXTURES);
+	for (size_t i = 0; i < ARRAY_LEN(not_pushes); i++)
+		if (strcmp(not_pushes[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+/* A file of `dir`/<provider>/ added without a row in its table fails here; `rows`: the table's
+ * length. */
+static void check_every_file_has_a_row(const char *top_dir, bool (*has_row)(const char *),
+				       size_t rows)
+{
+	DIR *top = opendir(top_dir);
 	struct dirent *provider;
 	size_t seen = 0;
 
-	(void)state;
 	assert_non_null(top);
 	while ((provider = readdir(top))) {
 		char path[512];
 		DIR *dir;
 		struct dirent *file;
 
-		snprintf(path, sizeof(path), "%s/%s", FIXTURES, provider->d_name);
+		snprintf(path, sizeof(path), "%s/%s", top_dir, provider->d_name);
 		if (provider->d_name[0] == '.' || !(dir = opendir(path)))
 			continue;
 		while ((file = readdir(dir))) {
@@ -344,14 +395,59 @@ static void test_every_fixture_has_a_row(void **state)
 			if (!strstr(file->d_name, ".json"))
 				continue;
 			snprintf(name, sizeof(name), "%s/%s", provider->d_name, file->d_name);
-			if (!has_fixture_row(name))
-				fail_msg("%s/%s has no row in the fixtures table", FIXTURES, name);
+			if (!has_row(name))
+				fail_msg("%s/%s has no row in its table", top_dir, name);
 			seen++;
 		}
 		closedir(dir);
 	}
 	closedir(top);
-	assert_int_equal(seen, ARRAY_LEN(fixtures));
+	assert_int_equal(seen, rows);
+}
+
+static void test_every_fixture_has_a_row(void **state)
+{
+	(void)state;
+	check_every_file_has_a_row(FIXTURES, has_fixture_row, ARRAY_LEN(fixtures));
+	check_every_file_has_a_row(NOT_PUSH_FIXTURES, has_not_push_row, ARRAY_LEN(not_pushes));
+}
+
+/* Parses the body and fails the test unless it is read as the row's event that is not a push:
+ * success, no change, nothing to free. */
+static void check_not_push(const not_push_row *r, const char *body, size_t len)
+{
+	rm_payload p;
+	rm_error err = {0};
+
+	if (rm_payload_parse(&p, body, len, &err) != 0)
+		fail_msg("%s: refused: %s", r->name, err.msg);
+	assert_int_equal(err.exit_code, 0);
+	assert_int_equal(p.nchanges, 0);
+	assert_null(p.changes);
+	assert_null(p.provider);
+	if (strcmp(p.not_a_push, r->event) != 0)
+		fail_msg("%s: read as \"%s\", expected \"%s\"", r->name, p.not_a_push, r->event);
+	rm_payload_free(&p);
+}
+
+static void test_not_push_fixtures(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_LEN(not_pushes); i++) {
+		size_t len;
+		char *body = read_fixture(NOT_PUSH_FIXTURES, not_pushes[i].name, &len);
+
+		check_not_push(&not_pushes[i], body, len);
+		free(body);
+	}
+}
+
+static void test_not_push_bodies(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_LEN(not_push_bodies); i++)
+		check_not_push(&not_push_bodies[i], not_push_bodies[i].body,
+			       strlen(not_push_bodies[i].body));
 }
 
 static void test_bodies(void **state)
@@ -484,6 +580,8 @@ int main(void)
 		cmocka_unit_test(test_every_fixture_has_a_row),
 		cmocka_unit_test(test_bodies),
 		cmocka_unit_test(test_bad_bodies),
+		cmocka_unit_test(test_not_push_fixtures),
+		cmocka_unit_test(test_not_push_bodies),
 		cmocka_unit_test(test_nesting_limit),
 		cmocka_unit_test(test_size_limit),
 		cmocka_unit_test(test_changes_limit),

@@ -311,6 +311,9 @@ static void test_url_token_is_enough_to_push(void **state)
 
 /* --- Errors --- */
 
+/* What every scheme problem says (ftp://, ssh://, scp-style, none). */
+#define NOT_HTTP "not an https:// or http:// URL"
+
 static void test_errors(void **state)
 {
 	/* clang-format off */
@@ -321,13 +324,13 @@ static void test_errors(void **state)
 	} cases[] = {
 		{"source_url", "required", {{"PLUGIN_SOURCE_URL", ""}}},
 		{"target_url", "required", {{"PLUGIN_TARGET_URL", ""}}},
-		{"source_url", "https", {{"PLUGIN_SOURCE_URL", "ftp://host/repo.git"}}},
-		{"source_url", NULL, {{"PLUGIN_SOURCE_URL", "ssh://git@host/repo.git"}}},
-		{"source_url", NULL, {{"PLUGIN_SOURCE_URL", "git@host:repo.git"}}},
-		{"source_url", NULL, {{"PLUGIN_SOURCE_URL", "not a url"}}},
-		{"source_url", NULL, {{"PLUGIN_SOURCE_URL", "https://"}}},
-		{"target_url", NULL, {{"PLUGIN_TARGET_URL", "file:///srv/repo.git"}}},
-		{"target_url", NULL, {{"PLUGIN_TARGET_URL", "ftp://u:" TOKEN "@host/r"}}},
+		{"source_url", NOT_HTTP, {{"PLUGIN_SOURCE_URL", "ftp://host/repo.git"}}},
+		{"source_url", NOT_HTTP, {{"PLUGIN_SOURCE_URL", "ssh://git@host/repo.git"}}},
+		{"source_url", NOT_HTTP, {{"PLUGIN_SOURCE_URL", "git@host:repo.git"}}},
+		{"source_url", NOT_HTTP, {{"PLUGIN_SOURCE_URL", "not a url"}}},
+		{"source_url", "(No host part in the URL)", {{"PLUGIN_SOURCE_URL", "https://"}}},
+		{"target_url", NOT_HTTP, {{"PLUGIN_TARGET_URL", "file:///srv/repo.git"}}},
+		{"target_url", NOT_HTTP, {{"PLUGIN_TARGET_URL", "ftp://u:" TOKEN "@host/r"}}},
 		{"target_token", "required to push (set target_token, or dry_run: true)",
 		 {{"PLUGIN_TARGET_TOKEN", ""}}},
 		{"target_token", NULL,

@@ -22,12 +22,14 @@ What it checks:
     after a dot must be written in brackets (['new']);
   - then it replays each pipeline the way Harness would run it: by hand with each input set, and
     through each trigger. A custom webhook trigger is replayed with every real webhook body of its
-    tags.source_provider (from RM_FIXTURES): its payload conditions are evaluated, and where they
-    hold, its inputYaml expressions are resolved against the body. The Plugin step's settings are
+    tags.source_provider (from RM_FIXTURES), with the event header the provider sends with it: its
+    payload and header conditions are evaluated, and where they hold, its inputYaml expressions are resolved against the body. The Plugin step's settings are
     then resolved (URLs and user names replaced by the test server's, secrets by TEST_TOKEN, dry
     run forced on) and the binary runs with them as PLUGIN_* variables: it must exit 0 and write
     MIRROR_RESULT, and for a trigger that maps the ref itself, MIRROR_REFERENCE must be the full
     ref name the body names;
+  - a custom webhook trigger fires on none of its provider's events that are not pushes
+    (tests/fixtures/webhooks-not-push: a ping, a pull request, ...), by its conditions;
   - Run steps that read MIRROR_RESULT fail on out_of_sync and pass on unchanged;
   - plugin.yml lists exactly the binary's settings, in the drone-plugin-index format;
     docs/plugin.md names every setting and output.
@@ -49,6 +51,7 @@ import yaml
 ROOT = os.environ["RM_ROOT"]
 REFMIRROR = os.environ["REFMIRROR"]
 FIXTURES = os.environ["RM_FIXTURES"]
+NOT_PUSH_FIXTURES = os.path.join(ROOT, "tests", "fixtures", "webhooks-not-push")
 SRC_URL = os.environ["SRC_URL"]
 DST_URL = os.environ["DST_URL"]
 TEST_TOKEN = os.environ["TEST_TOKEN"]
@@ -56,7 +59,6 @@ TEST_USER = os.environ["TEST_USER"]
 RUN_DIR = os.environ["RUN_DIR"]
 EXAMPLES = os.path.join(ROOT, "yaml-examples")
 
-IMAGE = "refmirror/refmirror"
 # Keywords of JEXL, the expression language behind Harness expressions: after a dot they break the
 # expression, so a payload field with one of these names must be written ['name'].
 JEXL_RESERVED = {"or", "and", "eq", "ne", "lt", "gt", "le", "ge", "div", "mod", "not", "null",
@@ -118,6 +120,10 @@ R = Report()
 def read(path):
     with open(os.path.join(ROOT, path), encoding="utf-8") as f:
         return f.read()
+
+
+# The image the README tells the user to build (docker build -t NAME:TAG .), without its tag.
+IMAGE = (re.search(r"docker build -t ([^\s:]+):\S+ \.", read("README.md")) or [None, None])[1]
 
 
 def settings_table():
@@ -209,10 +215,11 @@ def as_text(v):
 class Context:
     """What expressions resolve against in one run."""
 
-    def __init__(self, variables=None, body=None, raw=None):
+    def __init__(self, variables=None, body=None, raw=None, headers=None):
         self.variables = variables or {}  # name -> {"type", "value"}
         self.body = body
         self.raw = raw
+        self.headers = {k.lower(): v for k, v in (headers or {}).items()}
         self.secrets = []
 
     def resolve(self, expr):
@@ -233,6 +240,11 @@ class Context:
                 self.secrets.append(var["value"])
                 return TEST_TOKEN
             return var["value"]
+        m = re.fullmatch(r"trigger\.header\[\s*'([^']+)'\s*\]", expr)
+        if m:
+            if self.raw is None:
+                raise ExprError(f"<+{expr}> outside a webhook trigger")
+            return self.headers.get(m.group(1).lower())  # HTTP header names: any case
         if expr == "trigger.eventPayload":
             if self.raw is None:
                 raise ExprError("<+trigger.eventPayload> outside a webhook trigger")
@@ -613,17 +625,49 @@ def check_run_steps(file, pipeline):
                 problems)
 
 
-def load_fixtures(provider):
-    """[(label, raw text, parsed body)] for a trigger's provider, plus bodies derived here where
-    the collection lacks a case a trigger exists for."""
+def event_headers(folder, name, body):
+    """The header by which the provider of fixture folder/name names its event, as it sends it
+    with that body (the fixtures hold bodies only). Azure DevOps and Harness Code name the event
+    in the body (eventType, trigger)."""
+    if folder in ("github", "gitea", "gogs"):
+        event = ("push" if name.startswith("push") else "ping" if name.startswith("ping") else
+                 "pull_request" if name.startswith("pull_request") else
+                 "create" if name.endswith("_create.json") else "delete")
+        # Gitea and Forgejo send X-Gogs-Event and X-GitHub-Event besides their own; Gogs its own.
+        names = {"github": ["X-GitHub-Event"], "gogs": ["X-Gogs-Event"],
+                 "gitea": ["X-Gitea-Event", "X-Gogs-Event", "X-GitHub-Event"]}[folder]
+        return {n: event for n in names}
+    if folder == "gitlab":
+        kinds = {"push": "Push Hook", "tag_push": "Tag Push Hook",
+                 "merge_request": "Merge Request Hook"}
+        return {"X-Gitlab-Event": kinds[body["object_kind"]]}
+    if folder == "bitbucket":
+        return {"X-Event-Key": "repo:push" if name.startswith("push") else "pullrequest:created"}
+    if folder == "bitbucket-server":
+        keys = {"diagnostics_ping.json": "diagnostics:ping", "pr_opened.json": "pr:opened"}
+        return {"X-Event-Key": keys.get(name, "repo:refs_changed")}
+    return {}
+
+
+def read_fixture_folders(top, provider):
+    """[(label, raw text, parsed body, headers)] of the folders of `provider` under `top`."""
     out = []
     for folder in PROVIDER_FIXTURES.get(provider, []):
-        for path in sorted(glob.glob(os.path.join(FIXTURES, folder, "*.json"))):
+        for path in sorted(glob.glob(os.path.join(top, folder, "*.json"))):
             with open(path, encoding="utf-8") as f:
                 raw = f.read()
-            out.append((f"{folder}/{os.path.basename(path)}", raw, json.loads(raw)))
+            body = json.loads(raw)
+            name = os.path.basename(path)
+            out.append((f"{folder}/{name}", raw, body, event_headers(folder, name, body)))
+    return out
+
+
+def load_fixtures(provider):
+    """[(label, raw text, parsed body, headers)] for a trigger's provider, plus bodies derived here
+    where the collection lacks a case a trigger exists for."""
+    out = read_fixture_folders(FIXTURES, provider)
     if provider == "bitbucket-cloud":
-        for label, raw, body in list(out):
+        for label, raw, body, headers in list(out):
             if label.endswith("/push.json"):
                 # A tag moved: the collection only has a tag deletion (new: null).
                 tag = copy.deepcopy(body)
@@ -631,7 +675,8 @@ def load_fixtures(provider):
                 for side in ("new", "old"):
                     change[side]["type"], change[side]["name"] = "tag", "v1.0"
                 text = json.dumps(tag, indent=2)
-                out.append((label.replace("push.json", "push_tag_update.json (derived)"), text, tag))
+                out.append((label.replace("push.json", "push_tag_update.json (derived)"), text, tag,
+                            headers))
     return out
 
 
@@ -654,6 +699,12 @@ def condition_holds(cond, ctx):
     if op == "Regex":
         return re.search(value, key) is not None
     raise ExprError(f"unknown condition operator {op}")
+
+
+def conditions_hold(spec, ctx):
+    """Whether a custom trigger's payload and header conditions all hold (Harness ANDs them)."""
+    return all(condition_holds(c, ctx) for c in
+               (spec.get("payloadConditions") or []) + (spec.get("headerConditions") or []))
 
 
 def replay_trigger(file, trig):
@@ -703,13 +754,12 @@ def replay_trigger(file, trig):
     from_body = {v.get("name") for v in ((input_yaml.get("pipeline") or {}).get("variables") or [])
                  if "<+trigger.payload" in str(v.get("value")) and v.get("name") != "payload"}
     found = set()
-    for label, raw, body in bodies:
+    for label, raw, body, headers in bodies:
         try:
-            ctx = Context(body=body, raw=raw)
-            if not all(condition_holds(c, ctx) for c in (spec.get("payloadConditions") or [])):
+            if not conditions_hold(spec, Context(body=body, raw=raw, headers=headers)):
                 continue
         except ExprError as err:
-            R.check(f"{title} on {label}: payload conditions", [str(err)])
+            R.check(f"{title} on {label}: conditions", [str(err)])
             continue
         fired += 1
         variables, pre = runtime_variables(
@@ -719,7 +769,15 @@ def replay_trigger(file, trig):
         run_scenario(f"{title} on {label}", pipeline, variables,
                      Context(variables, body, raw), explicit_checker(raw), pre)
     R.check(f"{title}: fires on some {provider} webhook body ({fired} of {len(bodies)})",
-            [] if fired else ["its payload conditions hold for none"])
+            [] if fired else ["its conditions hold for none"])
+    not_pushes = read_fixture_folders(NOT_PUSH_FIXTURES, provider)
+    try:
+        wrongly = [label for label, raw, body, headers in not_pushes
+                   if conditions_hold(spec, Context(body=body, raw=raw, headers=headers))]
+    except ExprError as err:
+        wrongly = [str(err)]
+    R.check(f"{title}: fires on none of {len(not_pushes)} {provider} events that are not pushes",
+            [f"fires on {w}" for w in wrongly])
     if fired and from_body:
         R.check(f"{title}: {', '.join(sorted(from_body))} found in the bodies it fires on",
                 [f"{n} resolves to null on every body: no such field" for n in sorted(from_body - found)])
