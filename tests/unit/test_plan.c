@@ -55,17 +55,17 @@ typedef struct row {
 /* The expected transfer: how the pack travels, the haves, ofs-delta. */
 #define NO_FETCH RM_TRANSFER_NONE, NO_HAVES, false
 #define RELAY(haves) RM_TRANSFER_RELAY, haves, true
-#define SPOOL(haves) RM_TRANSFER_SPOOL_INDEXED, haves, true
+#define READ(haves) RM_TRANSFER_READ, haves, true
 #define RELAY_NO_OFS(haves) RM_TRANSFER_RELAY, haves, false
-#define SPOOL_NO_OFS(haves) RM_TRANSFER_SPOOL_INDEXED, haves, false
 /* The expected push command. */
 #define NO_PUSH NULL, NULL, false
 #define PUSHES(old, new) old, new, false
 #define PUSHES_IF_ANCESTRY_ALLOWS(old, new) old, new, true
 
-/* SPEC 2's outcomes as SPEC 4 carries them out; S = source, T = target, O = old SHA. A
- * branch that both sides hold with different values waits on ancestry (whatever O says, today),
- * so its pack is spooled and indexed; every other pack is relayed. */
+/* SPEC 2's outcomes as SPEC 4 carries them out; S = source, T = target, O = old SHA. Every
+ * pack that is pushed is relayed. A branch that both sides hold with different values waits on
+ * ancestry (whatever O says, today): its push stands only on the answer "yes", unless O = T
+ * allows it either way; a dry run reads the pack only for the answer. */
 /* clang-format off */
 static const row rows[] = {
 	/* created: relayed, with the target's tips as haves */
@@ -81,15 +81,15 @@ static const row rows[] = {
 	{"create tag, target with no refs", A, NONE, RM_ZERO_OID, TAG, KEEP, UNKNOWN, PUSH, TARGET_EMPTY, RELAY(NO_HAVES), PUSHES(RM_ZERO_OID, A)},
 	{"create, target with too many tips", A, NONE, NONE, BRANCH, KEEP, UNKNOWN, PUSH, TARGET_MANY_TIPS, RELAY(HAVE_TIPS), PUSHES(RM_ZERO_OID, A)},
 	/* branch update, fast-forward or forced: spooled to learn ancestry, "have T" alone */
-	{"fast-forward, no O", A, B, NONE, BRANCH, KEEP, UNKNOWN, PUSH, STANDARD, SPOOL(HAVE_T), PUSHES_IF_ANCESTRY_ALLOWS(B, A)},
-	{"fast-forward or forced, O = T", A, B, B, BRANCH, KEEP, UNKNOWN, PUSH, STANDARD, SPOOL(HAVE_T), PUSHES_IF_ANCESTRY_ALLOWS(B, A)},
-	{"fast-forward or out of sync, O != T", A, B, C, BRANCH, KEEP, UNKNOWN, PUSH, STANDARD, SPOOL(HAVE_T), PUSHES_IF_ANCESTRY_ALLOWS(B, A)},
-	{"fast-forward or out of sync, O zeros", A, B, RM_ZERO_OID, BRANCH, SYNC_DELETE, UNKNOWN, PUSH, STANDARD, SPOOL(HAVE_T), PUSHES_IF_ANCESTRY_ALLOWS(B, A)},
-	{"branch update, dry run", A, B, NONE, BRANCH, KEEP, UNKNOWN, DRY_RUN, STANDARD, SPOOL(HAVE_T), NO_PUSH},
-	{"branch update, dry run, O = T", A, B, B, BRANCH, KEEP, UNKNOWN, DRY_RUN, STANDARD, SPOOL(HAVE_T), NO_PUSH},
-	{"branch update, target without ofs-delta", A, B, NONE, BRANCH, KEEP, UNKNOWN, PUSH, TARGET_NO_OFS, SPOOL_NO_OFS(HAVE_T), PUSHES_IF_ANCESTRY_ALLOWS(B, A)},
-	{"branch update, v0 source", A, B, B, BRANCH, KEEP, UNKNOWN, PUSH, V0_SOURCE, SPOOL(HAVE_T), PUSHES_IF_ANCESTRY_ALLOWS(B, A)},
-	{"branch update, target with too many tips", A, B, NONE, BRANCH, KEEP, UNKNOWN, PUSH, TARGET_MANY_TIPS, SPOOL(HAVE_T), PUSHES_IF_ANCESTRY_ALLOWS(B, A)},
+	{"fast-forward, no O", A, B, NONE, BRANCH, KEEP, UNKNOWN, PUSH, STANDARD, RELAY(HAVE_T), PUSHES_IF_ANCESTRY_ALLOWS(B, A)},
+	{"fast-forward or forced, O = T", A, B, B, BRANCH, KEEP, UNKNOWN, PUSH, STANDARD, RELAY(HAVE_T), PUSHES(B, A)},
+	{"fast-forward or out of sync, O != T", A, B, C, BRANCH, KEEP, UNKNOWN, PUSH, STANDARD, RELAY(HAVE_T), PUSHES_IF_ANCESTRY_ALLOWS(B, A)},
+	{"fast-forward or out of sync, O zeros", A, B, RM_ZERO_OID, BRANCH, SYNC_DELETE, UNKNOWN, PUSH, STANDARD, RELAY(HAVE_T), PUSHES_IF_ANCESTRY_ALLOWS(B, A)},
+	{"branch update, dry run", A, B, NONE, BRANCH, KEEP, UNKNOWN, DRY_RUN, STANDARD, READ(HAVE_T), NO_PUSH},
+	{"branch update, dry run, O = T", A, B, B, BRANCH, KEEP, UNKNOWN, DRY_RUN, STANDARD, READ(HAVE_T), NO_PUSH},
+	{"branch update, target without ofs-delta", A, B, NONE, BRANCH, KEEP, UNKNOWN, PUSH, TARGET_NO_OFS, RELAY_NO_OFS(HAVE_T), PUSHES_IF_ANCESTRY_ALLOWS(B, A)},
+	{"branch update, v0 source", A, B, B, BRANCH, KEEP, UNKNOWN, PUSH, V0_SOURCE, RELAY(HAVE_T), PUSHES(B, A)},
+	{"branch update, target with too many tips", A, B, NONE, BRANCH, KEEP, UNKNOWN, PUSH, TARGET_MANY_TIPS, RELAY(HAVE_T), PUSHES_IF_ANCESTRY_ALLOWS(B, A)},
 	/* branch update with ancestry already known (no caller knows it yet): nothing to learn,
 	 * so relayed */
 	{"fast-forward, ancestry known", A, B, NONE, BRANCH, KEEP, YES, PUSH, STANDARD, RELAY(HAVE_T), PUSHES(B, A)},
@@ -321,7 +321,7 @@ static void test_many_refs(void **state)
 	for (size_t i = 0; i < RM_ARRAY_SIZE(refs); i++)
 		refs[i].decision = rm_decide(&refs[i].in);
 	assert_int_equal(rm_plan_make(&plan, &in), 0);
-	assert_int_equal(plan.transfer, RM_TRANSFER_SPOOL_INDEXED);
+	assert_int_equal(plan.transfer, RM_TRANSFER_RELAY);
 	assert_int_equal(plan.nwants, 2);
 	assert_string_equal(plan.wants[0].hex, A);
 	assert_string_equal(plan.wants[1].hex, B);

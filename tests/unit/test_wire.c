@@ -375,13 +375,14 @@ static rm_oid oid_arg(const char *text)
 	return oid;
 }
 
-/* A spool holding the transcript's pack, ready to be read by a push. */
-static rm_pack *spooled_pack(transcript *t)
+/* A relay holding the whole transcript's pack (small: it fits the socket's buffer), ready to be
+ * read by a push. */
+static rm_pack *relayed_pack(transcript *t)
 {
 	rm_pack *p = NULL;
 	rm_error err = {0};
 
-	assert_int_equal(rm_pack_open(&p, PACK_LIMIT, RM_EXIT_SOURCE, &err), 0);
+	assert_int_equal(rm_pack_open_relay(&p, PACK_LIMIT, RM_EXIT_SOURCE, &err), 0);
 	assert_int_equal(rm_pack_write(p, t->pack.data, t->pack.len, &err), 0);
 	assert_int_equal(rm_pack_finish(p, &err), 0);
 	return p;
@@ -402,7 +403,7 @@ static int call_fetch(session *s, char *args)
 		else if (nhaves < 8)
 			haves[nhaves++] = oid_arg(word);
 	}
-	assert_int_equal(rm_pack_open(&s->fetched, PACK_LIMIT, RM_EXIT_SOURCE, &s->err), 0);
+	assert_int_equal(rm_pack_open_relay(&s->fetched, PACK_LIMIT, RM_EXIT_SOURCE, &s->err), 0);
 	if (rm_fetch_pack(&s->src.remote, &s->info, &want, haves, nhaves, ofs_delta, s->fetched,
 			  &s->err) < 0)
 		return -1;
@@ -425,7 +426,7 @@ static int call_push(session *s, transcript *t, char *args)
 	assert_non_null(ref);
 	command.old = oid_arg(old);
 	command.new_value = oid_arg(new_value);
-	pack = rm_oid_is_set(&command.new_value) ? spooled_pack(t) : NULL;
+	pack = rm_oid_is_set(&command.new_value) ? relayed_pack(t) : NULL;
 	rc = rm_push(&s->tgt.remote, &caps, &command, pack, &s->err);
 	rm_pack_free(pack);
 	return rc;
