@@ -27,6 +27,7 @@ enum servers {
 	TARGET_NO_OFS,	  /* a target without ofs-delta */
 	TARGET_EMPTY,	  /* a target with no refs at all */
 	TARGET_MANY_TIPS, /* a target with more than RM_PLAN_MAX_HAVES branches */
+	SOURCE_LACKS_T,	  /* STANDARD, and the source said it does not hold T (negotiate.h) */
 };
 
 /* The haves expected: none, exactly T, or the target's branch and tag tips (at most
@@ -94,6 +95,10 @@ static const row rows[] = {
 	 * so relayed */
 	{"fast-forward, ancestry known", A, B, NONE, BRANCH, KEEP, YES, PUSH, STANDARD, RELAY(HAVE_T), PUSHES(B, A)},
 	{"forced, ancestry known, O = T", A, B, B, BRANCH, KEEP, NO, PUSH, STANDARD, RELAY(HAVE_T), PUSHES(B, A)},
+	/* the source does not hold T: T is no ancestor, and no have either: the tips spare what
+	 * the target shares with S */
+	{"forced, O = T, the source lacks T", A, B, B, BRANCH, KEEP, NO, PUSH, SOURCE_LACKS_T, RELAY(HAVE_TIPS), PUSHES(B, A)},
+	{"not fast-forward, the source lacks T", A, B, NONE, BRANCH, KEEP, NO, PUSH, SOURCE_LACKS_T, NO_FETCH, NO_PUSH},
 	{"not fast-forward, ancestry known", A, B, NONE, BRANCH, KEEP, NO, PUSH, STANDARD, NO_FETCH, NO_PUSH},
 	{"out of sync, ancestry known", A, B, C, BRANCH, KEEP, NO, PUSH, STANDARD, NO_FETCH, NO_PUSH},
 	/* tags never ask for ancestry: moved with O = T, relayed; else nothing */
@@ -237,7 +242,8 @@ static void check_row(const row *r, servers_fixture *f)
 				  .old = oid(r->old),
 				  .is_tag = r->kind == TAG,
 				  .sync_delete = r->sync == SYNC_DELETE,
-				  .ancestry = r->ancestry}};
+				  .ancestry = r->ancestry},
+			   .source_lacks_target = r->servers == SOURCE_LACKS_T};
 	rm_plan_input in = {
 	    .refs = &ref, .nrefs = 1, .target = &f->target, .dry_run = r->run == DRY_RUN};
 	rm_plan plan;
@@ -300,17 +306,17 @@ static void test_push_capabilities(void **state)
 	}
 }
 
-/* Several refs in one plan (SPEC 7): one pack for all, spooled when any waits on ancestry; one
+/* Several refs in one plan (SPEC 7): one pack for all, relayed; one
  * want per distinct S; "have T" of each updated ref; the commands in the order of the refs. */
 static void test_many_refs(void **state)
 {
 	static servers_fixture f;
 	rm_plan_ref refs[] = {
-	    {"refs/heads/new", {.source = oid(A)}, {0}},
-	    {"refs/heads/same-as-new", {.source = oid(A)}, {0}},
-	    {"refs/heads/gone", {.target = oid(C), .sync_delete = true}, {0}},
-	    {"refs/heads/moved", {.source = oid(B), .target = oid(C)}, {0}},
-	    {"refs/heads/equal", {.source = oid(C), .target = oid(C)}, {0}},
+	    {"refs/heads/new", {.source = oid(A)}, {0}, false},
+	    {"refs/heads/same-as-new", {.source = oid(A)}, {0}, false},
+	    {"refs/heads/gone", {.target = oid(C), .sync_delete = true}, {0}, false},
+	    {"refs/heads/moved", {.source = oid(B), .target = oid(C)}, {0}, false},
+	    {"refs/heads/equal", {.source = oid(C), .target = oid(C)}, {0}, false},
 	};
 	rm_plan_input in = {
 	    .refs = refs, .nrefs = RM_ARRAY_SIZE(refs), .target = &f.target, .source_version = 2};
