@@ -43,10 +43,4 @@ int rm_settings_load(rm_settings *s, rm_env_lookup lookup, rm_error *err);
 
 void rm_settings_free(rm_settings *s);
 
-/* True when `name` is a valid full ref name (refs/..., git check-ref-format rules). */
-bool rm_ref_name_is_valid(const char *name);
-
-/* True for refs/tags/...: tags never fast-forward. */
-bool rm_ref_is_tag(const char *name);
-
 #endif

@@ -11,6 +11,7 @@
 #include "plan.h"
 #include "progress.h"
 #include "receive_pack.h"
+#include "refname.h"
 #include "refs.h"
 #include "upload_pack.h"
 
@@ -305,7 +306,7 @@ int rm_mirror_ref(const rm_settings *s, const char *refname, const rm_oid *old, 
 	r.tgt = remote_for(&s->target, s, "target", RM_EXIT_TARGET);
 	rm_advert_init(&r.target_refs);
 	r.in.old = *old;
-	r.in.is_tag = rm_ref_is_tag(refname);
+	r.in.is_tag = rm_refname_is_tag(refname);
 	r.in.sync_delete = s->sync_delete;
 	if (!r.src.url || !r.tgt.url)
 		rc = rm_error_set(err, RM_EXIT_SOURCE, "out of memory");
