@@ -73,15 +73,30 @@ static bool wait_to_retry(const rm_settings *s, const rm_error *err, int attempt
 	return true;
 }
 
+/* How each ref is mirrored: the settings that rm_mirror_ref needs. */
+static rm_run_options run_options(const rm_settings *s)
+{
+	rm_run_options o = {.dry_run = s->dry_run,
+			    .sync_delete = s->sync_delete,
+			    .max_pack_size = s->max_pack_size,
+			    .ca_pem = s->ca_cert,
+			    .timeout = s->timeout,
+			    .deadline = s->deadline,
+			    .deadline_at_ms = s->deadline_at_ms};
+	return o;
+}
+
 /* A retry starts over from reading both sides, so it is always safe (SPEC 6). */
 static void mirror_with_retries(const rm_settings *s, const rm_job *job, rm_outputs *out)
 {
+	rm_run_options o = run_options(s);
 	int attempts = s->retries + 1;
 	rm_error err;
 
 	for (int attempt = 1;; attempt++) {
 		rm_error_clear(&err);
-		out->exit_code = rm_mirror_ref(s, job->ref, &job->old_sha, out, &err);
+		out->exit_code =
+			rm_mirror_ref(&o, &s->source, &s->target, job->ref, &job->old_sha, out, &err);
 		if (out->exit_code == 0 || !err.transient || attempt >= attempts ||
 		    !wait_to_retry(s, &err, attempt, attempts))
 			break;

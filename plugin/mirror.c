@@ -17,7 +17,7 @@
 
 /* Everything one run holds; freed in one place whatever step failed. */
 typedef struct run {
-	const rm_settings *settings;
+	const rm_run_options *options;
 	const char *refname;
 	rm_remote src, tgt;
 	rm_source_info source_info;
@@ -27,7 +27,7 @@ typedef struct run {
 	rm_pack *pack;
 } run;
 
-static rm_remote remote_for(const rm_endpoint *e, const rm_settings *s, const char *side,
+static rm_remote remote_for(const rm_endpoint *e, const rm_run_options *o, const char *side,
 			    int fail_exit)
 {
 	rm_remote r = {.side = side,
@@ -35,10 +35,10 @@ static rm_remote remote_for(const rm_endpoint *e, const rm_settings *s, const ch
 		       .url = strdup(e->url),
 		       .username = e->username,
 		       .token = e->token,
-		       .ca_pem = s->ca_cert,
-		       .timeout = s->timeout,
-		       .deadline_ms = s->deadline_at_ms,
-		       .deadline_s = s->deadline};
+		       .ca_pem = o->ca_pem,
+		       .timeout = o->timeout,
+		       .deadline_ms = o->deadline_at_ms,
+		       .deadline_s = o->deadline};
 	return r;
 }
 
@@ -51,7 +51,7 @@ static int make_plan(run *r, const rm_decision *d, rm_error *err)
 			    .target = &r->target_refs,
 			    .source_version = r->source_info.version,
 			    .source_caps = r->source_info.caps,
-			    .dry_run = r->settings->dry_run};
+			    .dry_run = r->options->dry_run};
 
 	if (rm_plan_make(&r->plan, &in) < 0)
 		return rm_error_set(err, RM_EXIT_TARGET, "out of memory");
@@ -83,7 +83,7 @@ static int fetch_planned_pack(run *r, rm_error *err)
 /* Fetches the pack into an indexed spool, for the ancestry question. */
 static int fetch_spooled(run *r, rm_error *err)
 {
-	uint64_t max_size = r->settings->max_pack_size;
+	uint64_t max_size = r->options->max_pack_size;
 
 	if (rm_pack_open(&r->pack, max_size, RM_EXIT_SOURCE, err) < 0 ||
 	    fetch_planned_pack(r, err) < 0)
@@ -219,7 +219,7 @@ static int start_thread(pthread_t *thread, void *(*run_it)(void *), void *arg)
 static int relay(run *r, const rm_push_command *c, rm_oid *after, rm_error *err)
 {
 	relay_fetch f = {.r = r};
-	uint64_t max_size = r->settings->max_pack_size;
+	uint64_t max_size = r->options->max_pack_size;
 	pthread_t fetcher;
 	int rc;
 
@@ -284,30 +284,30 @@ static int mirror(run *r, rm_outputs *out, rm_error *err)
 	out->result = d.result;
 	if (d.action == RM_ACTION_NONE) /* also when the ancestry learnt allows no update */
 		return 0;
-	if (r->settings->dry_run) {
+	if (r->options->dry_run) {
 		log_what_would_be_done(r, &d);
 		return 0;
 	}
 	return execute_push(r, &out->target_sha_after, err);
 }
 
-int rm_mirror_ref(const rm_settings *s, const char *refname, const rm_oid *old, rm_outputs *out,
-		  rm_error *err)
+int rm_mirror_ref(const rm_run_options *o, const rm_endpoint *source, const rm_endpoint *target,
+		  const char *refname, const rm_oid *old, rm_outputs *out, rm_error *err)
 {
-	run r = {.settings = s, .refname = refname};
+	run r = {.options = o, .refname = refname};
 	uint64_t sent_before = out->pack_bytes; /* by earlier attempts */
 	int rc;
 
 	memset(out, 0, sizeof(*out));
 	out->reference = refname;
 	out->result = RM_RESULT_FAILED;
-	out->dry_run = s->dry_run;
-	r.src = remote_for(&s->source, s, "source", RM_EXIT_SOURCE);
-	r.tgt = remote_for(&s->target, s, "target", RM_EXIT_TARGET);
+	out->dry_run = o->dry_run;
+	r.src = remote_for(source, o, "source", RM_EXIT_SOURCE);
+	r.tgt = remote_for(target, o, "target", RM_EXIT_TARGET);
 	rm_advert_init(&r.target_refs);
 	r.in.old = *old;
 	r.in.is_tag = rm_refname_is_tag(refname);
-	r.in.sync_delete = s->sync_delete;
+	r.in.sync_delete = o->sync_delete;
 	if (!r.src.url || !r.tgt.url)
 		rc = rm_error_set(err, RM_EXIT_SOURCE, "out of memory");
 	else
