@@ -113,7 +113,7 @@ static int read_both_sides(run *r, rm_outputs *out, rm_error *err)
 	if (rm_source_read_ref(&r->src, r->refname, &r->in.source, &r->source_info, err) < 0)
 		return -1;
 	out->source_sha = r->in.source;
-	rm_log("source: %s is %s (protocol v%d)", r->refname, rm_oid_short(&r->in.source),
+	rm_log("source: %s is %s (protocol v%d)", r->refname, rm_oid_short(&r->in.source).hex,
 	       r->source_info.version);
 	if (rm_target_read_refs(&r->tgt, &r->target_refs, err) < 0)
 		return -1;
@@ -122,7 +122,7 @@ static int read_both_sides(run *r, rm_outputs *out, rm_error *err)
 		r->in.target = t->oid;
 	out->target_sha_before = r->in.target;
 	out->target_sha_after = r->in.target;
-	rm_log("target: %s is %s", r->refname, rm_oid_short(&r->in.target));
+	rm_log("target: %s is %s", r->refname, rm_oid_short(&r->in.target).hex);
 	return 0;
 }
 
@@ -176,7 +176,8 @@ static int push_command(run *r, const rm_push_command *c, rm_oid *after, rm_erro
 		rm_error_clear(err);
 	}
 	*after = *new_value;
-	rm_log("target: %s %s -> %s", c->refname, rm_oid_short(&c->old), rm_oid_short(new_value));
+	rm_log("target: %s %s -> %s", c->refname, rm_oid_short(&c->old).hex,
+	       rm_oid_short(new_value).hex);
 	return 0;
 }
 
@@ -255,7 +256,7 @@ static void log_what_would_be_done(const run *r, const rm_decision *d)
 	const rm_oid *new_value = d->action == RM_ACTION_DELETE ? &none : &r->in.source;
 
 	rm_log("dry run: would %s %s %s -> %s (the target is left as it is)", verbs[d->result],
-	       r->refname, rm_oid_short(&r->in.target), rm_oid_short(new_value));
+	       r->refname, rm_oid_short(&r->in.target).hex, rm_oid_short(new_value).hex);
 }
 
 /* Carries out the plan's push: one command today, its pack relayed or already spooled. */
