@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -34,39 +35,83 @@ static const char *lookup(const char *name)
  * request, and a server asking for more is better retried early than not at all. */
 #define RETRY_AFTER_MAX 60
 
+/* The retry loop of a run (SPEC 6): the policy, and the state of the random jitter between
+ * attempts, seeded once per run. Owned by the thread that runs the jobs: no state is shared with
+ * the relay's fetch thread or kept in a global. */
+typedef struct retry_policy {
+	int attempts;		/* the retries setting + 1 */
+	long delay_s;		/* retry_delay: the wait after the first failed attempt */
+	long deadline_s;	/* the deadline setting, for messages */
+	int64_t deadline_at_ms;	/* rm_now_ms() when the deadline passes; 0: none */
+	uint64_t jitter;	/* splitmix64 state */
+} retry_policy;
+
+/* A seed that differs between runs started at once (a trigger firing several pipelines), so
+ * that their retries spread out: the kernel's random bytes, else the time and process id. */
+static uint64_t jitter_seed(void)
+{
+	uint64_t seed;
+	struct timespec now;
+
+	if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) == (ssize_t)sizeof(seed))
+		return seed;
+	clock_gettime(CLOCK_REALTIME, &now);
+	return (uint64_t)now.tv_sec * 1000000007u ^ (uint64_t)now.tv_nsec ^ (uint64_t)getpid();
+}
+
+static retry_policy retry_policy_for(const rm_settings *s)
+{
+	retry_policy p = {.attempts = s->retries + 1,
+			  .delay_s = s->retry_delay,
+			  .deadline_s = s->deadline,
+			  .deadline_at_ms = s->deadline_at_ms,
+			  .jitter = jitter_seed()};
+	return p;
+}
+
+/* The next number of the policy's sequence (splitmix64: any seed, zero included, is fine). */
+static uint64_t next_jitter(retry_policy *p)
+{
+	uint64_t z = (p->jitter += UINT64_C(0x9e3779b97f4a7c15));
+
+	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+	return z ^ (z >> 31);
+}
+
 /* The wait before the retry that follows failed attempt `attempt` (1, 2, ...), in ms (SPEC 6):
  * retry_delay seconds doubled for each attempt before (1 s, 2 s, 4 s ... by default) plus up to
  * half again at random; or, when the server said when to come back (429 or 503 with
  * Retry-After), that long, at most RETRY_AFTER_MAX seconds. */
-static int64_t retry_wait_ms(const rm_settings *s, int attempt, long retry_after)
+static int64_t retry_wait_ms(retry_policy *p, int attempt, long retry_after)
 {
-	int64_t base = (int64_t)s->retry_delay * 1000 << (attempt < 7 ? attempt - 1 : 6);
+	int64_t base = (int64_t)p->delay_s * 1000 << (attempt < 7 ? attempt - 1 : 6);
 
 	if (retry_after > 0)
 		return INT64_C(1000) * (retry_after < RETRY_AFTER_MAX ? retry_after
 									  : RETRY_AFTER_MAX);
-	return base + (int64_t)((unsigned)rand() % (unsigned)(base / 2 + 1));
+	return base + (int64_t)(next_jitter(p) % (uint64_t)(base / 2 + 1));
 }
 
-/* Says why attempt `attempt` of `attempts` failed, then waits for the next one. Returns false,
- * without waiting, when the deadline would pass before the next attempt could start. */
-static bool wait_to_retry(const rm_settings *s, const rm_error *err, int attempt, int attempts)
+/* Says why attempt `attempt` failed, then waits for the next one. Returns false, without
+ * waiting, when the deadline would pass before the next attempt could start. */
+static bool wait_to_retry(retry_policy *p, const rm_error *err, int attempt)
 {
-	int64_t ms = retry_wait_ms(s, attempt, err->retry_after);
+	int64_t ms = retry_wait_ms(p, attempt, err->retry_after);
 	struct timespec ts = {.tv_sec = (time_t)(ms / 1000),
 			      .tv_nsec = (long)(ms % 1000) * 1000000L};
 
-	if (s->deadline_at_ms && rm_now_ms() + ms >= s->deadline_at_ms) {
+	if (p->deadline_at_ms && rm_now_ms() + ms >= p->deadline_at_ms) {
 		rm_log("%s (attempt %d of %d); not retrying: deadline of %ld s reached before the "
 		       "retry in %.1f s",
-		       err->msg, attempt, attempts, s->deadline, ms / 1000.0);
+		       err->msg, attempt, p->attempts, p->deadline_s, ms / 1000.0);
 		return false;
 	}
 	if (err->retry_after > 0)
 		rm_log("%s (attempt %d of %d); retrying in %lld s (the server asked for %ld s)",
-		       err->msg, attempt, attempts, (long long)(ms / 1000), err->retry_after);
+		       err->msg, attempt, p->attempts, (long long)(ms / 1000), err->retry_after);
 	else
-		rm_log("%s (attempt %d of %d); retrying in %.1f s", err->msg, attempt, attempts,
+		rm_log("%s (attempt %d of %d); retrying in %.1f s", err->msg, attempt, p->attempts,
 		       ms / 1000.0);
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
@@ -87,18 +132,18 @@ static rm_run_options run_options(const rm_settings *s)
 }
 
 /* A retry starts over from reading both sides, so it is always safe (SPEC 6). */
-static void mirror_with_retries(const rm_settings *s, const rm_job *job, rm_outputs *out)
+static void mirror_with_retries(const rm_settings *s, retry_policy *retry, const rm_job *job,
+				rm_outputs *out)
 {
 	rm_run_options o = run_options(s);
-	int attempts = s->retries + 1;
 	rm_error err;
 
 	for (int attempt = 1;; attempt++) {
 		rm_error_clear(&err);
 		out->exit_code =
 			rm_mirror_ref(&o, &s->source, &s->target, job->ref, &job->old_sha, out, &err);
-		if (out->exit_code == 0 || !err.transient || attempt >= attempts ||
-		    !wait_to_retry(s, &err, attempt, attempts))
+		if (out->exit_code == 0 || !err.transient || attempt >= retry->attempts ||
+		    !wait_to_retry(retry, &err, attempt))
 			break;
 	}
 	if (err.exit_code)
@@ -110,6 +155,7 @@ static int mirror_all(const rm_settings *s, const rm_jobs *jobs)
 {
 	rm_outputs *runs = calloc(jobs->n, sizeof(*runs));
 	const char *path = getenv("DRONE_OUTPUT");
+	retry_policy retry = retry_policy_for(s);
 	int code;
 
 	if (!runs) {
@@ -120,7 +166,7 @@ static int mirror_all(const rm_settings *s, const rm_jobs *jobs)
 		rm_log("mirroring %s%s%s", jobs->jobs[i].ref,
 		       rm_oid_is_set(&jobs->jobs[i].old_sha) ? ", old SHA " : "",
 		       jobs->jobs[i].old_sha.hex);
-		mirror_with_retries(s, &jobs->jobs[i], &runs[i]);
+		mirror_with_retries(s, &retry, &jobs->jobs[i], &runs[i]);
 	}
 	code = runs[rm_outputs_most_severe(runs, jobs->n)].exit_code;
 	if (path && *path && rm_outputs_write_runs(path, runs, jobs->n) < 0)
@@ -168,7 +214,6 @@ int main(int argc, char **argv)
 		fputs(usage, help ? stdout : stderr);
 		return help ? 0 : RM_EXIT_USAGE;
 	}
-	srand((unsigned)time(NULL) ^ (unsigned)getpid());
 	if (rm_settings_load(&s, lookup, &err) < 0)
 		return fail_early(&err, false);
 	rm_log_add_secret(s.source.token);
