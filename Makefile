@@ -9,6 +9,12 @@ BUILD   := build-asan
 CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=address,undefined
 endif
+# ThreadSanitizer (make test-tsan): the relay's fetch and push threads.
+ifeq ($(TSAN),1)
+BUILD   := build-tsan
+CFLAGS  += -fsanitize=thread -fno-omit-frame-pointer
+LDFLAGS += -fsanitize=thread
+endif
 # The libFuzzer targets of tests/fuzz/ (make fuzz): clang, every UBSan report fatal.
 ifeq ($(FUZZ),1)
 BUILD   := build-fuzz
@@ -24,7 +30,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SECONDS ?= 30
 
-.PHONY: all deps test unit integration test-yaml test-docs demo clean bench test-asan test-valgrind static test-static fuzz fuzz-build
+.PHONY: all deps test unit integration test-yaml test-docs demo clean bench test-asan test-tsan test-valgrind static test-static fuzz fuzz-build
 all: $(BUILD)/refmirror
 
 $(BUILD)/obj/%.o: plugin/%.c $(wildcard include/*.h) | $(BUILD)/obj
@@ -66,6 +72,13 @@ test: unit integration test-yaml
 test-asan:
 	$(MAKE) SANITIZE=1 test
 
+# The relay under ThreadSanitizer: its unit test, and the integration cases that relay a pack
+# (creations, the transfer cases, a corrupt or cut pack). Any report fails (tests/tsan/run).
+TSAN_CASES ?= ^(branch|tag|atag)/create|transfer|faults/(corrupt|cut)
+test-tsan: deps
+	@$(MAKE) --no-print-directory TSAN=1 build-tsan/refmirror build-tsan/tests/test_pack
+	@tests/tsan/run build-tsan '$(TSAN_CASES)'
+
 # Each fuzz target for FUZZ_SECONDS on its seed corpus (read only; new inputs go to build-fuzz/):
 # fails on any crash, leak, UBSan report or timeout.
 fuzz: deps
@@ -97,4 +110,4 @@ bench: $(BUILD)/refmirror
 	@REFMIRROR=$(abspath $(BUILD)/refmirror) tests/bench/run
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-tsan build-fuzz
