@@ -73,8 +73,9 @@ test-asan:
 	$(MAKE) SANITIZE=1 test
 
 # The relay under ThreadSanitizer: its unit test, and the integration cases that relay a pack
-# (creations, the transfer cases, a corrupt or cut pack). Any report fails (tests/tsan/run).
-TSAN_CASES ?= ^(branch|tag|atag)/create|transfer|faults/(corrupt|cut)
+# (creations, forced updates, transfers; a corrupt or cut pack, a failed push, a stalled relay,
+# progress while relaying). Any report fails (tests/tsan/run).
+TSAN_CASES ?= ^(branch|tag|atag)/(create|forced|moved)|transfer|faults/(corrupt|cut|push-)|deadline/relayed|progress/(relaying|pushing|preparing-relayed)
 test-tsan: deps
 	@$(MAKE) --no-print-directory TSAN=1 build-tsan/refmirror build-tsan/tests/test_pack
 	@tests/tsan/run build-tsan '$(TSAN_CASES)'
