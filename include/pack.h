@@ -31,9 +31,9 @@
 typedef struct rm_pack rm_pack;
 
 /* Opens a spool in $TMPDIR (default /tmp) for a pack of at most `max_size` bytes, indexing it
- * in a private temporary folder (every spool is indexed). Returns 0, or -1 with *err (exit code `fail_exit`). Free with
- * rm_pack_free. */
-int rm_pack_open(rm_pack **out, uint64_t max_size, int fail_exit, rm_error *err);
+ * in a private temporary folder (every spool is indexed). Returns 0, or -1 with *err (exit code
+ * `fail_exit`). Free with rm_pack_free. */
+int rm_pack_open_spool(rm_pack **out, uint64_t max_size, int fail_exit, rm_error *err);
 
 /* Opens a relay (a socket pair) for a pack of at most `max_size` bytes. Returns 0, or -1 with
  * *err. The writer calls rm_pack_write, then rm_pack_finish or rm_pack_abandon, from one thread;

@@ -156,6 +156,7 @@ static int mirror_all(const rm_settings *s, const rm_jobs *jobs)
 	rm_outputs *runs = calloc(jobs->n, sizeof(*runs));
 	const char *path = getenv("DRONE_OUTPUT");
 	retry_policy retry = retry_policy_for(s);
+	size_t worst;
 	int code;
 
 	if (!runs) {
@@ -168,13 +169,13 @@ static int mirror_all(const rm_settings *s, const rm_jobs *jobs)
 		       jobs->jobs[i].old_sha.hex);
 		mirror_with_retries(s, &retry, &jobs->jobs[i], &runs[i]);
 	}
-	code = runs[rm_outputs_most_severe(runs, jobs->n)].exit_code;
+	worst = rm_outputs_most_severe(runs, jobs->n);
+	code = runs[worst].exit_code;
 	if (path && *path && rm_outputs_write_runs(path, runs, jobs->n) < 0)
 		rm_log("warning: cannot write the step outputs to %s", path);
 	if (jobs->n > 1)
-		rm_log("result: %s over %zu refs (exit %d)",
-		       rm_result_name(runs[rm_outputs_most_severe(runs, jobs->n)].result), jobs->n,
-		       code);
+		rm_log("result: %s over %zu refs (exit %d)", rm_result_name(runs[worst].result),
+		       jobs->n, code);
 	free(runs);
 	return code;
 }
@@ -225,14 +226,13 @@ int main(int argc, char **argv)
 	} else if (git_libgit2_init() < 0 || rm_http_global_init() < 0) {
 		rm_error_set(&err, RM_EXIT_SOURCE, "cannot initialise libgit2 or libcurl");
 		code = fail_early(&err, s.dry_run);
-		rm_jobs_free(&jobs);
 	} else {
 		rm_log("refmirror %s: from %s to %s%s", RM_VERSION, s.source.url, s.target.url,
 		       s.dry_run ? " (dry run)" : "");
 		code = mirror_all(&s, &jobs);
-		rm_jobs_free(&jobs);
 		git_libgit2_shutdown();
 	}
+	rm_jobs_free(&jobs); /* empty after a failure or a non-push event */
 	rm_settings_free(&s);
 	return code;
 }

@@ -113,7 +113,7 @@ static rm_pack *new_pack(uint64_t max_size, int fail_exit, rm_error *err)
 	return p;
 }
 
-int rm_pack_open(rm_pack **out, uint64_t max_size, int fail_exit, rm_error *err)
+int rm_pack_open_spool(rm_pack **out, uint64_t max_size, int fail_exit, rm_error *err)
 {
 	rm_pack *p = new_pack(max_size, fail_exit, err);
 
