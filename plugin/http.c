@@ -6,29 +6,23 @@
 #include <string.h>
 #include <strings.h>
 
-#include "buf.h"
 #include "log.h"
 #include "progress.h"
 #include "version.h"
 
-#define MAX_REDIRECTS 5
-#define CA_BUNDLE_LIMIT (16u << 20)
-
-/* The state of one request while libcurl runs it. */
+/* The state of one exchange while libcurl runs it. */
 typedef struct transfer {
 	rm_remote *remote;
-	const rm_http_req *req;
+	const rm_http_request *req;
 	rm_error *err;
 	CURL *curl;
-	const char *expected_type; /* the smart-HTTP Content-Type of a good answer */
-	bool checked;		   /* status and type were looked at */
-	bool ok;		   /* ... and they were those of a good answer */
+	bool headed;	 /* req->head was told the status and type */
+	bool delivering; /* ... and wants the body */
 	bool sink_aborted;
-	size_t body_sent;	   /* of req->body */
-	bool more_ended;	   /* req->more said it had no more */
-	uint64_t body_received;	   /* of this answer */
-	rm_meter meter;		   /* progress lines */
-	long retry_after;	   /* the answer's Retry-After, in seconds from now; 0: none */
+	size_t body_sent;	/* of req->body */
+	bool more_ended;	/* req->more said it had no more */
+	uint64_t body_received; /* of this answer */
+	rm_meter meter;		/* progress lines */
 } transfer;
 
 int rm_http_global_init(void)
@@ -42,24 +36,24 @@ void rm_remote_free(rm_remote *remote)
 	remote->url = NULL;
 }
 
-/* The first good answer decides whether the body is ours to read: a git server answering
- * 2xx with the smart-HTTP content type. Anything else is only reported, never parsed. */
-static bool answer_is_smart(transfer *t)
+void rm_http_response_free(rm_http_response *resp)
+{
+	free(resp->location);
+	resp->location = NULL;
+}
+
+/* Tells req->head the answer's status and type, once. */
+static void head_once(transfer *t)
 {
 	long status = 0;
 	const char *type = NULL;
 
+	if (t->headed)
+		return;
+	t->headed = true;
 	curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &status);
 	curl_easy_getinfo(t->curl, CURLINFO_CONTENT_TYPE, &type);
-	if (status < 200 || status > 299)
-		return false;
-	if (!type || strncasecmp(type, t->expected_type, strlen(t->expected_type)) != 0) {
-		rm_error_set(t->err, t->remote->fail_exit,
-			     "%s: %s is not a git smart-HTTP server (Content-Type: %s)", t->remote->side,
-			     t->remote->url, type ? type : "none");
-		return false;
-	}
-	return true;
+	t->delivering = t->req->head(t->req->sink_ctx, status, type);
 }
 
 static size_t on_response_body(char *data, size_t size, size_t nmemb, void *ud)
@@ -67,18 +61,15 @@ static size_t on_response_body(char *data, size_t size, size_t nmemb, void *ud)
 	transfer *t = ud;
 	size_t len = size * nmemb;
 
-	if (!t->checked) {
-		t->checked = true;
-		t->ok = answer_is_smart(t);
-	}
-	if (!t->ok)
+	head_once(t);
+	if (!t->delivering)
 		return len; /* an error page: drained, the status tells what happened */
 	t->remote->bytes_received += len;
 	t->body_received += len;
 	if (t->req->max_bytes && t->body_received > t->req->max_bytes) {
-		rm_error_set(t->err, t->remote->fail_exit, "%s: the answer from %s is larger than %llu MiB",
-			     t->remote->side, t->remote->url,
-			     (unsigned long long)(t->req->max_bytes >> 20));
+		rm_error_set(t->err, t->remote->fail_exit,
+			     "%s: the answer from %s is larger than %llu MiB", t->remote->side,
+			     t->remote->url, (unsigned long long)(t->req->max_bytes >> 20));
 		t->sink_aborted = true;
 		return 0;
 	}
@@ -135,99 +126,16 @@ static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_
 	return 0;
 }
 
-/* Reads a whole file into b (the system CA bundle). 0 or -1. */
-static int append_file(rm_buf *b, const char *path)
+static struct curl_slist *request_headers(const rm_http_request *req)
 {
-	FILE *f = fopen(path, "rb");
-	char chunk[8192];
-	size_t n;
-	int rc = 0;
-
-	if (!f)
-		return -1;
-	while (rc == 0 && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		rc = rm_buf_append(b, chunk, n);
-	fclose(f);
-	return rc;
-}
-
-static bool is_readable(const char *path)
-{
-	FILE *f = path && *path ? fopen(path, "rb") : NULL;
-
-	if (f)
-		fclose(f);
-	return f != NULL;
-}
-
-/* The system store's bundle file: SSL_CERT_FILE, libcurl's built-in path, or the first of the
- * usual places that exists (a static binary runs on systems other than the one it was built
- * for). NULL when there is none. */
-static const char *system_ca_file(CURL *curl)
-{
-	static const char *const usual[] = {
-		"/etc/ssl/certs/ca-certificates.crt", /* Debian, Ubuntu, Alpine, the image */
-		"/etc/pki/tls/certs/ca-bundle.crt",   /* Fedora, RHEL */
-		"/etc/ssl/ca-bundle.pem",	      /* openSUSE */
-		"/etc/ssl/cert.pem",		      /* macOS, BSDs */
-	};
-	const char *env = getenv("SSL_CERT_FILE");
-	char *builtin = NULL;
-
-	if (env && *env)
-		return env;
-	if (curl_easy_getinfo(curl, CURLINFO_CAINFO, &builtin) == CURLE_OK && is_readable(builtin))
-		return builtin;
-	for (size_t i = 0; i < sizeof(usual) / sizeof(usual[0]); i++)
-		if (is_readable(usual[i]))
-			return usual[i];
-	return NULL;
-}
-
-/* Trusts the system store and, "in addition" (SPEC 1), the extra CA certificates. libcurl's
- * CAINFO replaces the store rather than adding to it, so with an extra CA the trusted set is
- * one blob: the system bundle followed by the extra certificates, built once per run. */
-static int set_trusted_cas(CURL *curl, const char *extra_pem)
-{
-	static rm_buf bundle;
-	const char *system = system_ca_file(curl);
-	const char *dir = getenv("SSL_CERT_DIR");
-	struct curl_blob blob;
-
-	if (dir && *dir)
-		curl_easy_setopt(curl, CURLOPT_CAPATH, dir);
-	if (!extra_pem)
-		return system ? (curl_easy_setopt(curl, CURLOPT_CAINFO, system) == CURLE_OK ? 0 : -1)
-			      : 0;
-	/* Built by the first request, which the main thread always makes alone. */
-	if (!bundle.data) {
-		rm_buf_init(&bundle, CA_BUNDLE_LIMIT);
-		if ((system && append_file(&bundle, system) < 0) ||
-		    rm_buf_printf(&bundle, "\n%s\n", extra_pem) < 0) {
-			rm_buf_free(&bundle);
-			return -1;
-		}
-	}
-	blob.data = bundle.data;
-	blob.len = bundle.len;
-	blob.flags = CURL_BLOB_NOCOPY;
-	return curl_easy_setopt(curl, CURLOPT_CAINFO_BLOB, &blob) == CURLE_OK ? 0 : -1;
-}
-
-static struct curl_slist *request_headers(const rm_http_req *req)
-{
-	struct curl_slist *h = NULL;
-	char line[128];
-
 	/* libcurl would otherwise wait for "100 Continue" on large bodies. */
-	h = curl_slist_append(h, "Expect:");
-	if (req->protocol_v2)
-		h = curl_slist_append(h, "Git-Protocol: version=2");
-	if (!req->discovery) {
-		snprintf(line, sizeof(line), "Content-Type: application/x-%s-request", req->service);
-		h = curl_slist_append(h, line);
-		snprintf(line, sizeof(line), "Accept: application/x-%s-result", req->service);
-		h = curl_slist_append(h, line);
+	struct curl_slist *h = curl_slist_append(NULL, "Expect:");
+
+	for (const char *const *line = req->headers; h && line && *line; line++) {
+		struct curl_slist *more = curl_slist_append(h, *line);
+		if (!more)
+			curl_slist_free_all(h);
+		h = more;
 	}
 	return h;
 }
@@ -254,13 +162,28 @@ static int bound_by_deadline(transfer *t)
 	return 0;
 }
 
-static int setup_curl(transfer *t, const char *url, struct curl_slist *headers, char *errbuf)
+static void setup_body(transfer *t)
+{
+	CURL *c = t->curl;
+	const rm_http_request *req = t->req;
+
+	curl_easy_setopt(c, CURLOPT_POST, 1L);
+	curl_easy_setopt(c, CURLOPT_READFUNCTION, on_request_body);
+	curl_easy_setopt(c, CURLOPT_READDATA, t);
+	if (!req->more || req->more_len >= 0)
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+				 (curl_off_t)(req->body_len + (req->more ? req->more_len : 0)));
+	else /* chunked, as git sends a large push: HTTP/2 bodies of unknown length
+	      * break on some servers (lighttpd 1.4.69 resets the stream) */
+		curl_easy_setopt(c, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
+}
+
+static int setup_curl(transfer *t, struct curl_slist *headers, char *errbuf)
 {
 	CURL *c = t->curl;
 	rm_remote *r = t->remote;
-	const rm_http_req *req = t->req;
 
-	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_URL, t->req->url);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -282,18 +205,9 @@ static int setup_curl(transfer *t, const char *url, struct curl_slist *headers, 
 		curl_easy_setopt(c, CURLOPT_USERNAME, r->username);
 		curl_easy_setopt(c, CURLOPT_PASSWORD, r->token);
 	}
-	if (!req->discovery) {
-		curl_easy_setopt(c, CURLOPT_POST, 1L);
-		curl_easy_setopt(c, CURLOPT_READFUNCTION, on_request_body);
-		curl_easy_setopt(c, CURLOPT_READDATA, t);
-		if (!req->more || req->more_len >= 0)
-			curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
-					 (curl_off_t)(req->body_len + (req->more ? req->more_len : 0)));
-		else /* chunked, as git sends a large push: HTTP/2 bodies of unknown length
-		      * break on some servers (lighttpd 1.4.69 resets the stream) */
-			curl_easy_setopt(c, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
-	}
-	if (set_trusted_cas(c, r->ca_pem) < 0)
+	if (t->req->post)
+		setup_body(t);
+	if (rm_trust_apply(r->trust, c) < 0)
 		return rm_error_set(t->err, r->fail_exit, "%s: cannot load the CA certificates",
 				    r->side);
 	return bound_by_deadline(t);
@@ -336,41 +250,6 @@ static int report_curl_error(transfer *t, CURLcode rc, const char *errbuf)
 	return rm_error_set(t->err, r->fail_exit, "%s: %s: %s", r->side, r->url, why);
 }
 
-static int report_http_status(transfer *t, long status)
-{
-	rm_remote *r = t->remote;
-	const char *hint = r->fail_exit == RM_EXIT_SOURCE ? "source_token" : "target_token";
-
-	switch (status) {
-	case 401:
-		return rm_error_set(t->err, r->fail_exit,
-				    "%s: authentication failed (HTTP 401) at %s: check %s", r->side,
-				    r->url, hint);
-	case 403:
-		return rm_error_set(t->err, r->fail_exit,
-				    "%s: access denied (HTTP 403) at %s: the token lacks %s access",
-				    r->side, r->url, t->req->service[4] == 'r' ? "write" : "read");
-	case 404:
-		return rm_error_set(t->err, r->fail_exit, "%s: repository not found (HTTP 404): %s",
-				    r->side, r->url);
-	}
-	if (status == 429 || status >= 500) {
-		/* Only with the error it explains: the first error set wins. */
-		if (!t->err->exit_code)
-			t->err->retry_after = t->retry_after;
-		return rm_error_set_transient(t->err, r->fail_exit, "%s: %s (HTTP %ld) at %s",
-					      r->side, status == 429 ? "too many requests" : "server error",
-					      status, r->url);
-	}
-	return rm_error_set(t->err, r->fail_exit, "%s: unexpected HTTP %ld from %s", r->side, status,
-			    r->url);
-}
-
-static bool is_redirect(long status)
-{
-	return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
-}
-
 static bool same_text(const char *a, const char *b, bool ignore_case)
 {
 	if (!a || !b)
@@ -378,9 +257,7 @@ static bool same_text(const char *a, const char *b, bool ignore_case)
 	return ignore_case ? strcasecmp(a, b) == 0 : strcmp(a, b) == 0;
 }
 
-/* A redirect may only stay on the host it was sent to, on the same scheme and port, or move
- * from http to https: credentials must never reach another host or travel in clear text. */
-static bool redirect_is_safe(const char *from, const char *to)
+bool rm_http_redirect_allowed(const char *from, const char *to)
 {
 	CURLU *a = curl_url(), *b = curl_url();
 	char *sa = NULL, *sb = NULL, *ha = NULL, *hb = NULL, *pa = NULL, *pb = NULL;
@@ -404,157 +281,48 @@ static bool redirect_is_safe(const char *from, const char *to)
 	return safe;
 }
 
-/* Follows a discovery redirect: the repository now lives where the redirect points, minus the
- * "/info/refs?service=..." the request added (git's own rule). */
-static int follow_redirect(transfer *t, const char *location)
+/* The answer's status and the headers a caller acts on. */
+static void read_response(transfer *t, rm_http_response *resp)
 {
-	rm_remote *r = t->remote;
-	const char *suffix = strstr(location, "/info/refs");
-
-	if (!redirect_is_safe(r->url, location))
-		return rm_error_set(t->err, r->fail_exit,
-				    "%s: refusing redirect from %s to another host or a weaker scheme",
-				    r->side, r->url);
-	if (!suffix)
-		return rm_error_set(t->err, r->fail_exit,
-				    "%s: redirect from %s does not point to a git repository", r->side,
-				    r->url);
-	char *base = strndup(location, (size_t)(suffix - location));
-	if (!base)
-		return rm_error_set(t->err, r->fail_exit, "%s: out of memory", r->side);
-	rm_log("%s: redirected to %s", r->side, base);
-	free(r->url);
-	r->url = base;
-	return 0;
-}
-
-static char *request_url(const rm_remote *r, const rm_http_req *req)
-{
-	rm_buf url;
-
-	rm_buf_init(&url, 64 * 1024);
-	if (req->discovery)
-		rm_buf_printf(&url, "%s/info/refs?service=%s", r->url, req->service);
-	else
-		rm_buf_printf(&url, "%s/%s", r->url, req->service);
-	return url.data;
-}
-
-/* One HTTP exchange; sets *status, *location (a redirect target, caller frees). */
-static int perform_once(transfer *t, long *status, char **location)
-{
-	char errbuf[CURL_ERROR_SIZE] = "";
-	char *url = request_url(t->remote, t->req);
-	struct curl_slist *headers = request_headers(t->req);
 	curl_off_t wait = 0;
+	char *location = NULL;
+
+	curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &resp->status);
+	/* libcurl reads both forms, seconds and an HTTP date. */
+	if (curl_easy_getinfo(t->curl, CURLINFO_RETRY_AFTER, &wait) == CURLE_OK && wait > 0)
+		resp->retry_after = wait > LONG_MAX ? LONG_MAX : (long)wait;
+	if (curl_easy_getinfo(t->curl, CURLINFO_REDIRECT_URL, &location) == CURLE_OK && location)
+		resp->location = strdup(location);
+}
+
+int rm_http_exchange(rm_remote *remote, const rm_http_request *req, rm_http_response *resp,
+		     rm_error *err)
+{
+	transfer t = {.remote = remote, .req = req, .err = err};
+	char errbuf[CURL_ERROR_SIZE] = "";
+	struct curl_slist *headers = request_headers(req);
 	CURLcode rc;
 	int ret = -1;
 
-	*location = NULL;
-	t->curl = curl_easy_init();
-	if (!url || !headers || !t->curl) {
-		rm_error_set(t->err, t->remote->fail_exit, "%s: out of memory", t->remote->side);
+	memset(resp, 0, sizeof(*resp));
+	t.curl = curl_easy_init();
+	if (!headers || !t.curl) {
+		rm_error_set(err, remote->fail_exit, "%s: out of memory", remote->side);
 		goto out;
 	}
-	if (setup_curl(t, url, headers, errbuf) < 0)
+	if (setup_curl(&t, headers, errbuf) < 0)
 		goto out;
-	rm_meter_start(&t->meter, rm_now_ms());
-	rc = curl_easy_perform(t->curl);
-	curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, status);
-	/* libcurl reads both forms, seconds and an HTTP date. */
-	if (curl_easy_getinfo(t->curl, CURLINFO_RETRY_AFTER, &wait) == CURLE_OK && wait > 0)
-		t->retry_after = wait > LONG_MAX ? LONG_MAX : (long)wait;
+	rm_meter_start(&t.meter, rm_now_ms());
+	rc = curl_easy_perform(t.curl);
+	read_response(&t, resp);
 	if (rc != CURLE_OK) {
-		report_curl_error(t, rc, errbuf);
+		report_curl_error(&t, rc, errbuf);
 		goto out;
 	}
-	if (t->err->exit_code)
-		goto out;
-	if (!t->checked) { /* an empty body: its type still says whether it is ours */
-		t->checked = true;
-		t->ok = answer_is_smart(t);
-	}
-	if (is_redirect(*status)) {
-		char *target = NULL;
-		curl_easy_getinfo(t->curl, CURLINFO_REDIRECT_URL, &target);
-		*location = target ? strdup(target) : NULL;
-	}
-	ret = 0;
+	head_once(&t); /* an empty body: its type still says whether it is ours */
+	ret = err->exit_code ? -1 : 0;
 out:
-	curl_easy_cleanup(t->curl);
-	t->curl = NULL;
+	curl_easy_cleanup(t.curl);
 	curl_slist_free_all(headers);
-	free(url);
 	return ret;
-}
-
-int rm_http_request(rm_remote *remote, const rm_http_req *req, rm_error *err)
-{
-	char type[96];
-
-	snprintf(type, sizeof(type), "application/x-%s-%s", req->service,
-		 req->discovery ? "advertisement" : "result");
-	for (int hops = 0;; hops++) {
-		transfer t = {.remote = remote, .req = req, .err = err, .expected_type = type};
-		long status = 0;
-		char *location = NULL;
-
-		if (perform_once(&t, &status, &location) < 0)
-			return -1;
-		if (is_redirect(status) && req->discovery && location && hops < MAX_REDIRECTS) {
-			int rc = follow_redirect(&t, location);
-			free(location);
-			if (rc < 0)
-				return -1;
-			continue;
-		}
-		free(location);
-		if (status < 200 || status > 299)
-			return report_http_status(&t, status);
-		return t.ok ? 0 : -1;
-	}
-}
-
-/* Feeds a response body to a pkt-line decoder. */
-typedef struct pkt_feed {
-	rm_pkt_reader *reader;
-	rm_remote *remote;
-	rm_error *err;
-	const char *what;
-	const char *parser_error;
-} pkt_feed;
-
-static int feed_pkts(void *ctx, const char *data, size_t len)
-{
-	pkt_feed *f = ctx;
-	int rc = rm_pkt_reader_feed(f->reader, data, len);
-
-	if (rc != 0 && !f->err->exit_code) {
-		const char *why = rm_pkt_reader_error(f->reader);
-		if (!*why && f->parser_error)
-			why = f->parser_error;
-		rm_error_set(f->err, f->remote->fail_exit, "%s: bad %s: %s", f->remote->side, f->what,
-			     why);
-	}
-	return rc;
-}
-
-int rm_http_pkt_request(rm_remote *remote, const rm_http_req *req, rm_pkt_cb on_pkt, void *ctx,
-			const char *what, const char *parser_error, rm_error *err)
-{
-	pkt_feed feed = {.remote = remote, .err = err, .what = what, .parser_error = parser_error};
-	rm_http_req with_sink = *req;
-	int rc;
-
-	feed.reader = rm_pkt_reader_new(on_pkt, ctx);
-	if (!feed.reader)
-		return rm_error_set(err, remote->fail_exit, "%s: out of memory", remote->side);
-	with_sink.sink = feed_pkts;
-	with_sink.sink_ctx = &feed;
-	rc = rm_http_request(remote, &with_sink, err);
-	if (rc == 0 && !rm_pkt_reader_at_boundary(feed.reader))
-		rc = rm_error_set_transient(err, remote->fail_exit, "%s: %s was cut short",
-					    remote->side, what);
-	rm_pkt_reader_free(feed.reader);
-	return rc;
 }

@@ -19,6 +19,7 @@
 typedef struct run {
 	const rm_run_options *options;
 	const char *refname;
+	rm_trust *trust;	/* both sides' trusted CAs, built once for the run */
 	rm_remote src, tgt;
 	rm_source_info source_info;
 	rm_advert target_refs;
@@ -27,15 +28,15 @@ typedef struct run {
 	rm_pack *pack;
 } run;
 
-static rm_remote remote_for(const rm_endpoint *e, const rm_run_options *o, const char *side,
-			    int fail_exit)
+static rm_remote remote_for(const rm_endpoint *e, const rm_run_options *o, const rm_trust *trust,
+			    const char *side, int fail_exit)
 {
 	rm_remote r = {.side = side,
 		       .fail_exit = fail_exit,
 		       .url = strdup(e->url),
 		       .username = e->username,
 		       .token = e->token,
-		       .ca_pem = o->ca_pem,
+		       .trust = trust,
 		       .timeout = o->timeout,
 		       .deadline_ms = o->deadline_at_ms,
 		       .deadline_s = o->deadline};
@@ -303,14 +304,17 @@ int rm_mirror_ref(const rm_run_options *o, const rm_endpoint *source, const rm_e
 	out->reference = refname;
 	out->result = RM_RESULT_FAILED;
 	out->dry_run = o->dry_run;
-	r.src = remote_for(source, o, "source", RM_EXIT_SOURCE);
-	r.tgt = remote_for(target, o, "target", RM_EXIT_TARGET);
+	r.trust = rm_trust_new(o->ca_pem);
+	r.src = remote_for(source, o, r.trust, "source", RM_EXIT_SOURCE);
+	r.tgt = remote_for(target, o, r.trust, "target", RM_EXIT_TARGET);
 	rm_advert_init(&r.target_refs);
 	r.in.old = *old;
 	r.in.is_tag = rm_refname_is_tag(refname);
 	r.in.sync_delete = o->sync_delete;
 	if (!r.src.url || !r.tgt.url)
 		rc = rm_error_set(err, RM_EXIT_SOURCE, "out of memory");
+	else if (!r.trust) /* the source is the first side to need it */
+		rc = rm_error_set(err, RM_EXIT_SOURCE, "source: cannot load the CA certificates");
 	else
 		rc = mirror(&r, out, err);
 	if (rc < 0)
@@ -325,5 +329,6 @@ int rm_mirror_ref(const rm_run_options *o, const rm_endpoint *source, const rm_e
 	rm_source_info_free(&r.source_info);
 	rm_remote_free(&r.src);
 	rm_remote_free(&r.tgt);
+	rm_trust_free(r.trust);
 	return rc < 0 ? err->exit_code : rm_result_exit_code(out->result);
 }

@@ -6,16 +6,17 @@
 #include "log.h"
 #include "pktline.h"
 #include "sideband.h"
+#include "smart_http.h"
 #include "version.h"
 
 #define COMMAND_LIMIT (64u * 1024)
 
 int rm_target_read_refs(rm_remote *tgt, rm_advert *adv, rm_error *err)
 {
-	rm_http_req req = {.service = "git-receive-pack", .discovery = true,
+	rm_smart_req req = {.service = RM_RECEIVE_PACK, .discovery = true,
 			   .max_bytes = RM_ADVERT_MAX_BYTES};
 
-	if (rm_http_pkt_request(tgt, &req, rm_advert_on_pkt, adv, "ref advertisement", adv->error,
+	if (rm_smart_request(tgt, &req, rm_advert_on_pkt, adv, "ref advertisement", adv->error,
 				err) < 0)
 		return -1;
 	if (!rm_advert_complete(adv) || adv->version != 0)
@@ -108,7 +109,7 @@ static void show_push_progress(void *pack, const char *amount)
 int rm_push(rm_remote *tgt, const rm_push_caps *caps, const rm_push_command *command,
 	    rm_pack *pack, rm_error *err)
 {
-	rm_http_req req = {.service = "git-receive-pack", .max_bytes = RM_REPORT_MAX_BYTES,
+	rm_smart_req req = {.service = RM_RECEIVE_PACK, .max_bytes = RM_REPORT_MAX_BYTES,
 			   .progress = show_push_progress, .progress_ctx = pack};
 	push_answer answer = {.multiplexed = caps->side_band_64k, .err = err};
 	rm_sideband band = {.side = "target", .fail_exit = RM_EXIT_TARGET, .on_data = read_report,
@@ -136,7 +137,7 @@ int rm_push(rm_remote *tgt, const rm_push_caps *caps, const rm_push_command *com
 		req.more_ctx = pack;
 		req.more_len = rm_pack_is_relay(pack) ? -1 : (int64_t)rm_pack_size(pack);
 	}
-	rc = rm_http_pkt_request(tgt, &req, on_answer_pkt, &answer, "push answer", report.error, err);
+	rc = rm_smart_request(tgt, &req, on_answer_pkt, &answer, "push answer", report.error, err);
 	rm_log_remote_end(&answer.messages);
 	if (rc == 0)
 		rc = judge_report(&report, command->refname, err);

@@ -8,15 +8,16 @@
 #include "pktline.h"
 #include "refs.h"
 #include "sideband.h"
+#include "smart_http.h"
 #include "version.h"
 
 #define REQUEST_LIMIT (4u << 20)
 
 /* Requests refs and parses the pkt-line answer into `advert` with `on_pkt`. */
-static int request_refs(rm_remote *src, const rm_http_req *req, rm_pkt_cb on_pkt, rm_advert *advert,
+static int request_refs(rm_remote *src, const rm_smart_req *req, rm_pkt_cb on_pkt, rm_advert *advert,
 			const char *what, rm_error *err)
 {
-	if (rm_http_pkt_request(src, req, on_pkt, advert, what, advert->error, err) < 0)
+	if (rm_smart_request(src, req, on_pkt, advert, what, advert->error, err) < 0)
 		return -1;
 	if (!rm_advert_complete(advert))
 		return rm_error_set_transient(err, RM_EXIT_SOURCE, "source: %s was cut short", what);
@@ -38,7 +39,7 @@ static int append_v2_command(rm_buf *body, const char *command, const char *caps
 static int list_ref_v2(rm_remote *src, const char *refname, const char *caps, rm_advert *found,
 		       rm_error *err)
 {
-	rm_http_req req = {.service = "git-upload-pack", .protocol_v2 = true,
+	rm_smart_req req = {.service = RM_UPLOAD_PACK, .protocol_v2 = true,
 			   .max_bytes = RM_ADVERT_MAX_BYTES};
 	rm_buf body;
 	int rc;
@@ -72,7 +73,7 @@ static int check_object_format(const char *caps, rm_error *err)
 int rm_source_read_ref(rm_remote *src, const char *refname, rm_oid *value, rm_source_info *info,
 		       rm_error *err)
 {
-	rm_http_req req = {.service = "git-upload-pack", .discovery = true, .protocol_v2 = true,
+	rm_smart_req req = {.service = RM_UPLOAD_PACK, .discovery = true, .protocol_v2 = true,
 			   .max_bytes = RM_ADVERT_MAX_BYTES};
 	rm_advert advert, listed;
 	const rm_advert *where = &advert;
@@ -236,7 +237,7 @@ int rm_fetch_pack(rm_remote *src, const rm_source_info *info, const rm_oid *want
 	fetch_reader reader = {.state = BEFORE_PACK, .version = info->version, .pack = pack, .err = err};
 	rm_sideband band = {.side = "source", .fail_exit = RM_EXIT_SOURCE, .on_data = write_pack,
 			    .ctx = &reader, .note = &reader.note, .err = err};
-	rm_http_req req = {.service = "git-upload-pack", .protocol_v2 = info->version == 2,
+	rm_smart_req req = {.service = RM_UPLOAD_PACK, .protocol_v2 = info->version == 2,
 			   .progress = show_fetch_progress, .progress_ctx = &reader};
 	rm_buf body;
 	int rc;
@@ -252,7 +253,7 @@ int rm_fetch_pack(rm_remote *src, const rm_source_info *info, const rm_oid *want
 	if (rc == 0) {
 		req.body = body.data;
 		req.body_len = body.len;
-		rc = rm_http_pkt_request(src, &req, on_fetch_pkt, &reader, "fetch answer", NULL, err);
+		rc = rm_smart_request(src, &req, on_fetch_pkt, &reader, "fetch answer", NULL, err);
 	}
 	if (rc == 0 && reader.state != AFTER_PACK)
 		rc = rm_error_set_transient(err, RM_EXIT_SOURCE, "source: the pack was cut short");
