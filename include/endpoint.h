@@ -5,7 +5,7 @@
 /* All strings are owned by whoever made the endpoint (rm_settings for the settings' two). */
 typedef struct rm_endpoint {
 	char *url;	/* http(s) URL with any credentials taken out, no trailing slash */
-	char *username;	/* from the setting, else the URL, else "git" */
+	char *username; /* from the setting, else the URL, else "git" */
 	char *token;	/* NULL when anonymous */
 } rm_endpoint;
 

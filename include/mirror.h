@@ -15,11 +15,11 @@
 typedef struct rm_run_options {
 	bool dry_run;		/* decide and report; push nothing */
 	bool sync_delete;	/* mirror a deletion of the ref */
-	uint64_t max_pack_size;	/* bytes of pack data the source may send */
+	uint64_t max_pack_size; /* bytes of pack data the source may send */
 	const char *ca_pem;	/* extra trusted CA certificates (PEM text), or NULL */
 	long timeout;		/* seconds a request may go without progress */
 	long deadline;		/* seconds the whole run may take, for messages; 0: no limit */
-	int64_t deadline_at_ms;	/* rm_now_ms() when the deadline passes; 0: none */
+	int64_t deadline_at_ms; /* rm_now_ms() when the deadline passes; 0: none */
 } rm_run_options;
 
 /* Mirrors `refname` with old SHA `old` (absent when not given) from `source` to `target` as `o`

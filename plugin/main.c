@@ -42,7 +42,7 @@ typedef struct retry_policy {
 	int attempts;		/* the retries setting + 1 */
 	long delay_s;		/* retry_delay: the wait after the first failed attempt */
 	long deadline_s;	/* the deadline setting, for messages */
-	int64_t deadline_at_ms;	/* rm_now_ms() when the deadline passes; 0: none */
+	int64_t deadline_at_ms; /* rm_now_ms() when the deadline passes; 0: none */
 	uint64_t jitter;	/* splitmix64 state */
 } retry_policy;
 
@@ -141,7 +141,7 @@ static void mirror_with_retries(const rm_settings *s, retry_policy *retry, const
 	for (int attempt = 1;; attempt++) {
 		rm_error_clear(&err);
 		out->exit_code =
-			rm_mirror_ref(&o, &s->source, &s->target, job->ref, &job->old_sha, out, &err);
+		    rm_mirror_ref(&o, &s->source, &s->target, job->ref, &job->old_sha, out, &err);
 		if (out->exit_code == 0 || !err.transient || attempt >= retry->attempts ||
 		    !wait_to_retry(retry, &err, attempt))
 			break;

@@ -94,8 +94,8 @@ int rm_outputs_write_runs(const char *path, const rm_outputs *runs, size_t n)
 			rc |= rm_buf_printf(&results, "%s%s:%s", results.len ? "," : "",
 					    runs[i].reference, rm_result_name(runs[i].result));
 	}
-	if (rc == 0 && (write_run(path, &summary) < 0 ||
-			write_pair(path, "MIRROR_RESULTS", results.data) < 0))
+	if (rc == 0 &&
+	    (write_run(path, &summary) < 0 || write_pair(path, "MIRROR_RESULTS", results.data) < 0))
 		rc = -1;
 	rm_buf_free(&results);
 	return rc;

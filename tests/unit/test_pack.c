@@ -106,7 +106,8 @@ static void test_relay(void **state)
 		assert_int_equal(rm_pack_open_relay(&w.pack, NO_LIMIT, 1, &err), 0);
 		assert_int_equal(pthread_create(&thread, NULL, write_pack, &w), 0);
 		rm_pack_wait_data(w.pack);
-		while ((n = rm_pack_read(w.pack, buf, 21 + (size_t)next_random(&random) % 60000, &err)) > 0) {
+		while ((n = rm_pack_read(w.pack, buf, 21 + (size_t)next_random(&random) % 60000,
+					 &err)) > 0) {
 			assert_true(have + (size_t)n <= PACK_LEN);
 			memcpy(got + have, buf, (size_t)n);
 			have += (size_t)n;
