@@ -1,14 +1,10 @@
 /* refmirror: mirrors git refs from a source repository to a target repository.
  * Settings come from PLUGIN_* variables (settings.h); this file only wires the modules. */
-#include <errno.h>
 #include <git2.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "error.h"
 #include "http.h"
@@ -16,7 +12,7 @@
 #include "log.h"
 #include "mirror.h"
 #include "outputs.h"
-#include "progress.h"
+#include "retry.h"
 #include "settings.h"
 #include "version.h"
 
@@ -29,93 +25,6 @@ static const char usage[] =
 static const char *lookup(const char *name)
 {
 	return getenv(name);
-}
-
-/* Longest wait a server's Retry-After gets: a CI step should not sit idle for longer on one
- * request, and a server asking for more is better retried early than not at all. */
-#define RETRY_AFTER_MAX 60
-
-/* The retry loop of a run (SPEC 6): the policy, and the state of the random jitter between
- * attempts, seeded once per run. Owned by the thread that runs the jobs: no state is shared with
- * the relay's fetch thread or kept in a global. */
-typedef struct retry_policy {
-	int attempts;		/* the retries setting + 1 */
-	long delay_s;		/* retry_delay: the wait after the first failed attempt */
-	long deadline_s;	/* the deadline setting, for messages */
-	int64_t deadline_at_ms; /* rm_now_ms() when the deadline passes; 0: none */
-	uint64_t jitter;	/* splitmix64 state */
-} retry_policy;
-
-/* A seed that differs between runs started at once (a trigger firing several pipelines), so
- * that their retries spread out: the kernel's random bytes, else the time and process id. */
-static uint64_t jitter_seed(void)
-{
-	uint64_t seed;
-	struct timespec now;
-
-	if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) == (ssize_t)sizeof(seed))
-		return seed;
-	clock_gettime(CLOCK_REALTIME, &now);
-	return (uint64_t)now.tv_sec * 1000000007u ^ (uint64_t)now.tv_nsec ^ (uint64_t)getpid();
-}
-
-static retry_policy retry_policy_for(const rm_settings *s)
-{
-	retry_policy p = {.attempts = s->retries + 1,
-			  .delay_s = s->retry_delay,
-			  .deadline_s = s->deadline,
-			  .deadline_at_ms = s->deadline_at_ms,
-			  .jitter = jitter_seed()};
-	return p;
-}
-
-/* The next number of the policy's sequence (splitmix64: any seed, zero included, is fine). */
-static uint64_t next_jitter(retry_policy *p)
-{
-	uint64_t z = (p->jitter += UINT64_C(0x9e3779b97f4a7c15));
-
-	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return z ^ (z >> 31);
-}
-
-/* The wait before the retry that follows failed attempt `attempt` (1, 2, ...), in ms (SPEC 6):
- * retry_delay seconds doubled for each attempt before (1 s, 2 s, 4 s ... by default) plus up to
- * half again at random; or, when the server said when to come back (429 or 503 with
- * Retry-After), that long, at most RETRY_AFTER_MAX seconds. */
-static int64_t retry_wait_ms(retry_policy *p, int attempt, long retry_after)
-{
-	int64_t base = (int64_t)p->delay_s * 1000 << (attempt < 7 ? attempt - 1 : 6);
-
-	if (retry_after > 0)
-		return INT64_C(1000) * (retry_after < RETRY_AFTER_MAX ? retry_after
-									  : RETRY_AFTER_MAX);
-	return base + (int64_t)(next_jitter(p) % (uint64_t)(base / 2 + 1));
-}
-
-/* Says why attempt `attempt` failed, then waits for the next one. Returns false, without
- * waiting, when the deadline would pass before the next attempt could start. */
-static bool wait_to_retry(retry_policy *p, const rm_error *err, int attempt)
-{
-	int64_t ms = retry_wait_ms(p, attempt, err->retry_after);
-	struct timespec ts = {.tv_sec = (time_t)(ms / 1000),
-			      .tv_nsec = (long)(ms % 1000) * 1000000L};
-
-	if (p->deadline_at_ms && rm_now_ms() + ms >= p->deadline_at_ms) {
-		rm_log("%s (attempt %d of %d); not retrying: deadline of %ld s reached before the "
-		       "retry in %.1f s",
-		       err->msg, attempt, p->attempts, p->deadline_s, ms / 1000.0);
-		return false;
-	}
-	if (err->retry_after > 0)
-		rm_log("%s (attempt %d of %d); retrying in %lld s (the server asked for %ld s)",
-		       err->msg, attempt, p->attempts, (long long)(ms / 1000), err->retry_after);
-	else
-		rm_log("%s (attempt %d of %d); retrying in %.1f s", err->msg, attempt, p->attempts,
-		       ms / 1000.0);
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-	return true;
 }
 
 /* How each ref is mirrored: the settings that rm_mirror_ref needs. */
@@ -132,7 +41,7 @@ static rm_run_options run_options(const rm_settings *s)
 }
 
 /* A retry starts over from reading both sides, so it is always safe (SPEC 6). */
-static void mirror_with_retries(const rm_settings *s, retry_policy *retry, const rm_job *job,
+static void mirror_with_retries(const rm_settings *s, rm_retry *retry, const rm_job *job,
 				rm_outputs *out)
 {
 	rm_run_options o = run_options(s);
@@ -143,7 +52,7 @@ static void mirror_with_retries(const rm_settings *s, retry_policy *retry, const
 		out->exit_code =
 		    rm_mirror_ref(&o, &s->source, &s->target, job->ref, &job->old_sha, out, &err);
 		if (out->exit_code == 0 || !err.transient || attempt >= retry->attempts ||
-		    !wait_to_retry(retry, &err, attempt))
+		    !rm_retry_wait(retry, &err, attempt))
 			break;
 	}
 	if (err.exit_code)
@@ -155,7 +64,11 @@ static int mirror_all(const rm_settings *s, const rm_jobs *jobs)
 {
 	rm_outputs *runs = calloc(jobs->n, sizeof(*runs));
 	const char *path = getenv("DRONE_OUTPUT");
-	retry_policy retry = retry_policy_for(s);
+	rm_retry retry = {.attempts = s->retries + 1,
+			  .delay_s = s->retry_delay,
+			  .deadline_s = s->deadline,
+			  .deadline_at_ms = s->deadline_at_ms,
+			  .jitter = rm_retry_seed()};
 	size_t worst;
 	int code;
 
