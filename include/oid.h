@@ -6,6 +6,9 @@
 #include <stddef.h>
 
 #define RM_OID_HEXSZ 40
+/* An absent id on the wire: a creation's old value, a deletion's new one, an empty
+ * repository's advertisement. A string literal, so that it joins other literals. */
+#define RM_ZERO_OID "0000000000000000000000000000000000000000"
 
 /* An object id, or "absent" when hex is the empty string. Plain value type, copy freely. */
 typedef struct rm_oid {

@@ -4,6 +4,7 @@
 #ifndef RM_PKTLINE_H
 #define RM_PKTLINE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "buf.h"
 
@@ -55,5 +56,11 @@ void rm_pkt_reader_free(rm_pkt_reader *r);
 
 /* Strips one trailing "\n" from a packet's payload: returns the new length. */
 size_t rm_pkt_chomp(const char *data, size_t len);
+
+/* True when the `len` bytes at `line` are exactly `text`. */
+bool rm_pkt_text_is(const char *line, size_t len, const char *text);
+
+/* True when the `len` bytes at `line` start with `prefix`; then moves *line and *len past it. */
+bool rm_pkt_skip_prefix(const char **line, size_t *len, const char *prefix);
 
 #endif

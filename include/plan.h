@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include "decide.h"
 #include "oid.h"
-#include "refs.h"
+#include "advert.h"
 
 /* Haves sent when no ref of the plan exists on the target: its branch and tag tips, enough to
  * spare the history they share with the new refs; the rest would only lengthen the request. */

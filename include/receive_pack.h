@@ -4,15 +4,16 @@
 #define RM_RECEIVE_PACK_H
 
 #include <stdio.h>
+#include "advert.h"
 #include "error.h"
 #include "http.h"
 #include "oid.h"
 #include "pack.h"
 #include "plan.h"
-#include "refs.h"
 
 /* Reads the target's refs and capabilities into *adv (rm_advert_init'ed by the caller, freed by
- * it with rm_advert_free). 0, or -1 with *err (exit code RM_EXIT_TARGET). */
+ * it with rm_advert_free). 0, or -1 with *err (exit code RM_EXIT_TARGET), also when the target
+ * names an object format other than SHA-1 (rm_caps_check_object_format). */
 int rm_target_read_refs(rm_remote *tgt, rm_advert *adv, rm_error *err);
 
 /* Pushes the plan's `command` "old new ref" (an absent id goes as 40 zeros) with the

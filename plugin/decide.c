@@ -1,5 +1,6 @@
 /* The decision table of SPEC 2, row by row, in the order the table lists them. */
 #include "decide.h"
+#include "array.h"
 #include "error.h"
 
 static rm_decision decision(rm_action action, rm_result result, const char *why)
@@ -79,7 +80,7 @@ static const char *const result_names[] = {
 
 const char *rm_result_name(rm_result r)
 {
-	if ((unsigned)r >= sizeof(result_names) / sizeof(result_names[0]))
+	if ((unsigned)r >= RM_ARRAY_SIZE(result_names))
 		return "failed";
 	return result_names[r];
 }
@@ -112,8 +113,8 @@ int rm_result_severity(rm_result r)
 		RM_RESULT_NOT_FAST_FORWARD, RM_RESULT_OUT_OF_SYNC, RM_RESULT_FAILED,
 	};
 
-	for (int i = 0; i < (int)(sizeof(order) / sizeof(order[0])); i++)
+	for (int i = 0; i < (int)RM_ARRAY_SIZE(order); i++)
 		if (order[i] == r)
 			return i;
-	return (int)(sizeof(order) / sizeof(order[0]));
+	return (int)RM_ARRAY_SIZE(order);
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "advert.h"
 #include "decide.h"
 #include "http.h"
 #include "log.h"
@@ -12,7 +13,6 @@
 #include "progress.h"
 #include "receive_pack.h"
 #include "refname.h"
-#include "refs.h"
 #include "upload_pack.h"
 
 /* Everything one run holds; freed in one place whatever step failed. */

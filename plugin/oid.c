@@ -40,7 +40,7 @@ bool rm_oid_equal(const rm_oid *a, const rm_oid *b)
 
 const char *rm_oid_wire(const rm_oid *oid)
 {
-	return rm_oid_is_set(oid) ? oid->hex : "0000000000000000000000000000000000000000";
+	return rm_oid_is_set(oid) ? oid->hex : RM_ZERO_OID;
 }
 
 rm_oid_abbrev rm_oid_short(const rm_oid *oid)

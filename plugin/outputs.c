@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "array.h"
 #include "buf.h"
 
 /* The local Docker runner reads "KEY value" lines from files named *.out; others "KEY=value". */
@@ -62,7 +63,7 @@ static int write_run(const char *path, const rm_outputs *o)
 	/* clang-format on */
 
 	snprintf(pack_bytes, sizeof(pack_bytes), "%" PRIu64, o->pack_bytes);
-	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++)
+	for (size_t i = 0; i < RM_ARRAY_SIZE(pairs); i++)
 		if (write_pair(path, pairs[i].key, pairs[i].value) < 0)
 			return -1;
 	return 0;

@@ -8,9 +8,10 @@
 
 #include <cjson/cJSON.h>
 
+#include "array.h"
 #include "refname.h"
 
-static const rm_oid zeros = {"0000000000000000000000000000000000000000"};
+static const rm_oid zeros = {RM_ZERO_OID};
 static const rm_oid absent;
 
 /* --- Reading the JSON tree: a missing key or a value of the wrong type reads as NULL. --- */
@@ -292,7 +293,7 @@ static const shape shapes[] = {
 
 static const shape *find_shape(const cJSON *body)
 {
-	for (size_t i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++)
+	for (size_t i = 0; i < RM_ARRAY_SIZE(shapes); i++)
 		if (shapes[i].matches(body))
 			return &shapes[i];
 	return NULL;
@@ -394,7 +395,7 @@ static const describe_fn non_push_events[] = {
 
 static bool is_known_non_push(rm_payload *p, const cJSON *body)
 {
-	for (size_t i = 0; i < sizeof(non_push_events) / sizeof(non_push_events[0]); i++)
+	for (size_t i = 0; i < RM_ARRAY_SIZE(non_push_events); i++)
 		if (non_push_events[i](p, body))
 			return true;
 	return false;

@@ -190,3 +190,19 @@ size_t rm_pkt_chomp(const char *data, size_t len)
 {
 	return len && data[len - 1] == '\n' ? len - 1 : len;
 }
+
+bool rm_pkt_text_is(const char *line, size_t len, const char *text)
+{
+	return len == strlen(text) && memcmp(line, text, len) == 0;
+}
+
+bool rm_pkt_skip_prefix(const char **line, size_t *len, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	if (*len < n || memcmp(*line, prefix, n) != 0)
+		return false;
+	*line += n;
+	*len -= n;
+	return true;
+}

@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "array.h"
+
 int64_t rm_now_ms(void)
 {
 	struct timespec ts;
@@ -32,7 +34,7 @@ void rm_format_size(char *out, size_t size, double bytes)
 		return;
 	}
 	bytes /= 1024;
-	while (bytes >= 1024 && unit + 1 < sizeof(units) / sizeof(units[0])) {
+	while (bytes >= 1024 && unit + 1 < RM_ARRAY_SIZE(units)) {
 		bytes /= 1024;
 		unit++;
 	}

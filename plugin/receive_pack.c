@@ -5,24 +5,41 @@
 #include "buf.h"
 #include "log.h"
 #include "pktline.h"
+#include "report_status.h"
+#include "request.h"
 #include "sideband.h"
 #include "smart_http.h"
-#include "version.h"
 
 #define COMMAND_LIMIT (64u * 1024)
+
+/* The target's refs and capabilities: a v0 advertisement (receive-pack has no v2) of SHA-1. */
+static int accept_target_advert(const rm_advert *adv, bool complete, const char *url,
+				rm_error *err)
+{
+	char why[160];
+
+	if (!complete || adv->version != 0)
+		return rm_error_set(err, RM_EXIT_TARGET, "target: bad ref advertisement from %s", url);
+	if (rm_caps_check_object_format(adv->caps, why, sizeof(why)) < 0)
+		return rm_error_set(err, RM_EXIT_TARGET, "target: %s", why);
+	return 0;
+}
 
 int rm_target_read_refs(rm_remote *tgt, rm_advert *adv, rm_error *err)
 {
 	rm_smart_req req = {.service = RM_RECEIVE_PACK, .discovery = true,
 			   .max_bytes = RM_ADVERT_MAX_BYTES};
+	rm_advert_parser *parser = rm_advert_parser_new(RM_ADVERT_INFO_REFS);
+	bool complete;
+	int rc;
 
-	if (rm_smart_request(tgt, &req, rm_advert_on_pkt, adv, "ref advertisement", adv->error,
-				err) < 0)
-		return -1;
-	if (!rm_advert_complete(adv) || adv->version != 0)
-		return rm_error_set(err, RM_EXIT_TARGET,
-				    "target: bad ref advertisement from %s", tgt->url);
-	return 0;
+	if (!parser)
+		return rm_error_set(err, RM_EXIT_TARGET, "target: out of memory");
+	rc = rm_smart_request(tgt, &req, rm_advert_parser_feed, parser, "ref advertisement",
+			      rm_advert_parser_error(parser), err);
+	complete = rm_advert_parser_finish(parser, adv) == 0;
+	rm_advert_parser_free(parser);
+	return rc < 0 ? -1 : accept_target_advert(adv, complete, tgt->url, err);
 }
 
 /* The answer to a push: report-status, inside band 1 when side-band-64k is on; the hooks' and
@@ -30,8 +47,7 @@ int rm_target_read_refs(rm_remote *tgt, rm_advert *adv, rm_error *err)
 typedef struct push_answer {
 	bool multiplexed;	      /* side-band-64k is on */
 	rm_sideband band;	      /* channel 1 carries report-status */
-	rm_pkt_reader *report_reader; /* decodes the report-status pkt-lines carried by band 1 */
-	rm_report *report;
+	rm_report_parser *report;
 	rm_remote_log messages;
 	rm_error *err;
 } push_answer;
@@ -40,11 +56,10 @@ static int read_report(void *answer, const char *data, size_t len)
 {
 	push_answer *a = answer;
 
-	if (rm_pkt_reader_feed(a->report_reader, data, len) == 0)
+	if (rm_report_parser_feed_band(a->report, data, len) == 0)
 		return 0;
 	return rm_error_set(a->err, RM_EXIT_TARGET, "target: bad report-status: %s",
-			    *a->report->error ? a->report->error
-					      : rm_pkt_reader_error(a->report_reader));
+			    rm_report_parser_error(a->report));
 }
 
 static int on_answer_pkt(void *ctx, rm_pkt_type type, const char *data, size_t len)
@@ -52,17 +67,18 @@ static int on_answer_pkt(void *ctx, rm_pkt_type type, const char *data, size_t l
 	push_answer *a = ctx;
 
 	if (!a->multiplexed)
-		return rm_report_on_pkt(a->report, type, data, len);
+		return rm_report_parser_feed(a->report, type, data, len);
 	return type == RM_PKT_DATA ? rm_sideband_route(&a->band, data, len) : 0;
 }
 
+/* The plan's capabilities (check_capabilities: report-status is offered), in the command. */
 static int build_command(rm_buf *body, const rm_push_caps *caps, const rm_push_command *c)
 {
-	int rc = rm_pkt_appendf(body, "%s %s %s%creport-status%s agent=refmirror/%s%s\n",
-				rm_oid_wire(&c->old), rm_oid_wire(&c->new_value), c->refname, '\0',
-				caps->side_band_64k ? " side-band-64k" : "", RM_VERSION,
-				caps->object_format ? " object-format=sha1" : "");
-	return rc | rm_pkt_flush(body);
+	rm_request_caps request_caps = {.report_status = true,
+					.side_band_64k = caps->side_band_64k,
+					.object_format = caps->object_format};
+
+	return rm_request_push(body, &request_caps, &c->old, &c->new_value, c->refname);
 }
 
 static int check_capabilities(const rm_push_caps *caps, const rm_oid *new_value, rm_error *err)
@@ -77,19 +93,21 @@ static int check_capabilities(const rm_push_caps *caps, const rm_oid *new_value,
 }
 
 /* Turns the report into the run's verdict, with the server's own words. */
-static int judge_report(const rm_report *r, const char *refname, rm_error *err)
+static int judge_report(const rm_report_parser *parser, const char *refname, rm_error *err)
 {
-	if (!r->complete || !r->seen_unpack)
+	rm_report r;
+
+	if (rm_report_parser_finish(parser, &r) < 0)
 		return rm_error_set_transient(err, RM_EXIT_TARGET,
 					      "target: the answer to the push was lost or cut short");
-	if (!r->unpack_ok)
+	if (!r.unpack_ok)
 		return rm_error_set(err, RM_EXIT_TARGET, "target: could not store the pack: %s",
-				    r->unpack_error);
-	if (!r->ref_seen)
+				    r.unpack_error);
+	if (!r.ref_seen)
 		return rm_error_set(err, RM_EXIT_TARGET, "target: no verdict for %s", refname);
-	if (!r->ref_ok)
+	if (!r.ref_ok)
 		return rm_error_set(err, RM_EXIT_TARGET, "target: refused %s: %s", refname,
-				    r->ref_error);
+				    r.ref_error);
 	return 0;
 }
 
@@ -114,19 +132,16 @@ int rm_push(rm_remote *tgt, const rm_push_caps *caps, const rm_push_command *com
 	push_answer answer = {.multiplexed = caps->side_band_64k, .err = err};
 	rm_sideband band = {.side = "target", .fail_exit = RM_EXIT_TARGET, .on_data = read_report,
 			    .ctx = &answer, .messages = &answer.messages, .err = err};
-	rm_report report;
 	rm_buf body;
 	int rc;
 
 	if (check_capabilities(caps, &command->new_value, err) < 0)
 		return -1;
-	rm_report_init(&report, command->refname);
 	rm_remote_log_init(&answer.messages, "target");
 	answer.band = band;
-	answer.report = &report;
 	rm_buf_init(&body, COMMAND_LIMIT);
-	answer.report_reader = rm_pkt_reader_new(rm_report_on_pkt, &report);
-	if (!answer.report_reader || build_command(&body, caps, command) < 0) {
+	answer.report = rm_report_parser_new(command->refname);
+	if (!answer.report || build_command(&body, caps, command) < 0) {
 		rc = rm_error_set(err, RM_EXIT_TARGET, "target: cannot build the push command");
 		goto out;
 	}
@@ -137,12 +152,13 @@ int rm_push(rm_remote *tgt, const rm_push_caps *caps, const rm_push_command *com
 		req.more_ctx = pack;
 		req.more_len = rm_pack_is_relay(pack) ? -1 : (int64_t)rm_pack_size(pack);
 	}
-	rc = rm_smart_request(tgt, &req, on_answer_pkt, &answer, "push answer", report.error, err);
+	rc = rm_smart_request(tgt, &req, on_answer_pkt, &answer, "push answer",
+			      rm_report_parser_error(answer.report), err);
 	rm_log_remote_end(&answer.messages);
 	if (rc == 0)
-		rc = judge_report(&report, command->refname, err);
+		rc = judge_report(answer.report, command->refname, err);
 out:
-	rm_pkt_reader_free(answer.report_reader);
+	rm_report_parser_free(answer.report);
 	rm_buf_free(&body);
 	return rc;
 }

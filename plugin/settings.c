@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "array.h"
 #include "buf.h"
 #include "payload.h"
 #include "progress.h"
@@ -78,7 +79,7 @@ static int strip_url(CURLU *u, const char *name, rm_error *err)
 	static const CURLUPart parts[] = {CURLUPART_USER, CURLUPART_PASSWORD, CURLUPART_OPTIONS,
 					  CURLUPART_QUERY, CURLUPART_FRAGMENT};
 
-	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+	for (size_t i = 0; i < RM_ARRAY_SIZE(parts); i++)
 		if (curl_url_set(u, parts[i], NULL, 0) != CURLUE_OK)
 			return rm_error_set(err, RM_EXIT_USAGE, "%s: cannot parse the URL", name);
 	return 0;
@@ -266,7 +267,7 @@ static int parse_size(void *field, const char *name, const char *value, rm_error
 	errno = 0;
 	n = strtoull(value, &end, 10);
 	if (isdigit((unsigned char)value[0]) && errno == 0)
-		for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		for (size_t i = 0; i < RM_ARRAY_SIZE(units); i++)
 			if (strcasecmp(end, units[i].unit) == 0 && n <= PACK_SIZE_MAX >> units[i].shift &&
 			    n << units[i].shift >= PACK_SIZE_MIN) {
 				*(uint64_t *)field = (uint64_t)n << units[i].shift;
@@ -401,7 +402,7 @@ static int read_setting(const setting *def, rm_env_lookup lookup, const char **v
 
 static int read_settings(rm_settings *s, rm_env_lookup lookup, rm_error *err)
 {
-	for (size_t i = 0; i < sizeof(settings_table) / sizeof(settings_table[0]); i++) {
+	for (size_t i = 0; i < RM_ARRAY_SIZE(settings_table); i++) {
 		const setting *def = &settings_table[i];
 		const char *value;
 

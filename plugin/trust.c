@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "buf.h"
 
 #define CA_BUNDLE_LIMIT (16u << 20)
@@ -71,7 +72,7 @@ static int find_system_ca_file(char **path)
 		found = env;
 	else if ((*path = builtin_ca_file()) != NULL)
 		return 0;
-	for (size_t i = 0; !found && i < sizeof(usual) / sizeof(usual[0]); i++)
+	for (size_t i = 0; !found && i < RM_ARRAY_SIZE(usual); i++)
 		if (is_readable(usual[i]))
 			found = usual[i];
 	*path = found ? strdup(found) : NULL;

@@ -3,37 +3,39 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "advert.h"
 #include "buf.h"
 #include "log.h"
 #include "pktline.h"
-#include "refs.h"
+#include "request.h"
 #include "sideband.h"
 #include "smart_http.h"
-#include "version.h"
 
 #define REQUEST_LIMIT (4u << 20)
 
-/* Requests refs and parses the pkt-line answer into `advert` with `on_pkt`. */
-static int request_refs(rm_remote *src, const rm_smart_req *req, rm_pkt_cb on_pkt, rm_advert *advert,
-			const char *what, rm_error *err)
+/* Requests refs and parses the pkt-line answer, a body of `kind`, into *advert (overwritten). */
+static int request_refs(rm_remote *src, const rm_smart_req *req, rm_advert_kind kind,
+			rm_advert *advert, const char *what, rm_error *err)
 {
-	if (rm_smart_request(src, req, on_pkt, advert, what, advert->error, err) < 0)
-		return -1;
-	if (!rm_advert_complete(advert))
-		return rm_error_set_transient(err, RM_EXIT_SOURCE, "source: %s was cut short", what);
-	return 0;
+	rm_advert_parser *parser = rm_advert_parser_new(kind);
+	bool complete;
+	int rc;
+
+	if (!parser)
+		return rm_error_set(err, RM_EXIT_SOURCE, "source: out of memory");
+	rc = rm_smart_request(src, req, rm_advert_parser_feed, parser, what,
+			      rm_advert_parser_error(parser), err);
+	complete = rm_advert_parser_finish(parser, advert) == 0;
+	rm_advert_parser_free(parser);
+	if (rc == 0 && !complete)
+		rc = rm_error_set_transient(err, RM_EXIT_SOURCE, "source: %s was cut short", what);
+	return rc;
 }
 
-/* Capability lines every v2 command starts with. */
-static int append_v2_command(rm_buf *body, const char *command, const char *caps)
+/* The server named its object format (sha1, checked): it is named back. */
+static bool names_object_format(const char *caps)
 {
-	const char *format;
-	int rc = rm_pkt_appendf(body, "command=%s\n", command);
-
-	rc |= rm_pkt_appendf(body, "agent=refmirror/%s\n", RM_VERSION);
-	if (rm_caps_has(caps, "object-format", &format))
-		rc |= rm_pkt_appendf(body, "object-format=sha1\n");
-	return rc | rm_pkt_delim(body);
+	return rm_caps_has(caps, "object-format", NULL);
 }
 
 static int list_ref_v2(rm_remote *src, const char *refname, const char *caps, rm_advert *found,
@@ -41,32 +43,30 @@ static int list_ref_v2(rm_remote *src, const char *refname, const char *caps, rm
 {
 	rm_smart_req req = {.service = RM_UPLOAD_PACK, .protocol_v2 = true,
 			   .max_bytes = RM_ADVERT_MAX_BYTES};
+	rm_request_caps request_caps = {.object_format = names_object_format(caps)};
 	rm_buf body;
 	int rc;
 
 	rm_buf_init(&body, REQUEST_LIMIT);
 	/* The prefix keeps the answer to the refs that start with our name, however many refs
 	 * the source holds; rm_advert_find then picks the exact one. */
-	if (append_v2_command(&body, "ls-refs", caps) < 0 || rm_pkt_appendf(&body, "peel\n") < 0 ||
-	    rm_pkt_appendf(&body, "ref-prefix %s\n", refname) < 0 || rm_pkt_flush(&body) < 0) {
+	if (rm_request_ls_refs(&body, &request_caps, refname) < 0) {
 		rm_buf_free(&body);
 		return rm_error_set(err, RM_EXIT_SOURCE, "source: ref name too long");
 	}
 	req.body = body.data;
 	req.body_len = body.len;
-	rc = request_refs(src, &req, rm_lsrefs_on_pkt, found, "ls-refs answer", err);
+	rc = request_refs(src, &req, RM_ADVERT_LS_REFS, found, "ls-refs answer", err);
 	rm_buf_free(&body);
 	return rc;
 }
 
 static int check_object_format(const char *caps, rm_error *err)
 {
-	const char *format;
+	char why[160];
 
-	if (rm_caps_has(caps, "object-format", &format) && format && strncmp(format, "sha1", 4) != 0)
-		return rm_error_set(err, RM_EXIT_SOURCE,
-				    "source: repositories with object format other than sha1 are not "
-				    "supported");
+	if (rm_caps_check_object_format(caps, why, sizeof(why)) < 0)
+		return rm_error_set(err, RM_EXIT_SOURCE, "source: %s", why);
 	return 0;
 }
 
@@ -83,7 +83,7 @@ int rm_source_read_ref(rm_remote *src, const char *refname, rm_oid *value, rm_so
 	memset(info, 0, sizeof(*info));
 	rm_advert_init(&advert);
 	rm_advert_init(&listed);
-	rc = request_refs(src, &req, rm_advert_on_pkt, &advert, "ref advertisement", err);
+	rc = request_refs(src, &req, RM_ADVERT_INFO_REFS, &advert, "ref advertisement", err);
 	if (rc == 0)
 		rc = check_object_format(advert.caps, err);
 	if (rc == 0 && advert.version == 2) {
@@ -114,37 +114,25 @@ void rm_source_info_free(rm_source_info *info)
 	info->caps = NULL;
 }
 
-/* The fetch request: "want S", the haves, "done" (one round: we know what the target has). */
-static int build_fetch_v2(rm_buf *body, const rm_source_info *info, const rm_oid *want,
-			  const rm_oid *haves, size_t nhaves, bool ofs_delta)
+/* The fetch request: "want S", the haves, "done" (one round: we know what the target has).
+ * Its answer is read multiplexed: v2 always is, v0 only with side-band-64k. */
+static int build_fetch(rm_buf *body, const rm_source_info *info, const rm_oid *want,
+		       const rm_oid *haves, size_t nhaves, bool ofs_delta, rm_error *err)
 {
-	int rc = append_v2_command(body, "fetch", info->caps);
+	rm_fetch_request f = {.version = info->version,
+			      .caps = {.side_band_64k = info->version != 2,
+				       .ofs_delta = ofs_delta,
+				       .object_format = names_object_format(info->caps)},
+			      .wants = want,
+			      .nwants = 1,
+			      .haves = haves,
+			      .nhaves = nhaves};
 
-	if (ofs_delta)
-		rc |= rm_pkt_appendf(body, "ofs-delta\n");
-	rc |= rm_pkt_appendf(body, "want %s\n", want->hex);
-	for (size_t i = 0; i < nhaves; i++)
-		rc |= rm_pkt_appendf(body, "have %s\n", haves[i].hex);
-	rc |= rm_pkt_appendf(body, "done\n");
-	return rc | rm_pkt_flush(body);
-}
-
-static int build_fetch_v0(rm_buf *body, const rm_source_info *info, const rm_oid *want,
-			  const rm_oid *haves, size_t nhaves, bool ofs_delta, rm_error *err)
-{
-	const char *format;
-	int rc;
-
-	if (!rm_caps_has(info->caps, "side-band-64k", NULL))
+	if (info->version != 2 && !rm_caps_has(info->caps, "side-band-64k", NULL))
 		return rm_error_set(err, RM_EXIT_SOURCE, "source: server does not offer side-band-64k");
-	rc = rm_pkt_appendf(body, "want %s side-band-64k%s agent=refmirror/%s%s\n",
-			    want->hex, ofs_delta ? " ofs-delta" : "", RM_VERSION,
-			    rm_caps_has(info->caps, "object-format", &format) ? " object-format=sha1" : "");
-	rc |= rm_pkt_flush(body);
-	for (size_t i = 0; i < nhaves; i++)
-		rc |= rm_pkt_appendf(body, "have %s\n", haves[i].hex);
-	rc |= rm_pkt_appendf(body, "done\n");
-	return rc < 0 ? rm_error_set(err, RM_EXIT_SOURCE, "source: fetch request too large") : 0;
+	if (rm_request_fetch(body, &f) < 0)
+		return rm_error_set(err, RM_EXIT_SOURCE, "source: fetch request too large");
+	return 0;
 }
 
 /* Where the answer to a fetch is: before the pack (v2 section headers, v0 ACK/NAK lines), in
@@ -160,17 +148,6 @@ typedef struct fetch_reader {
 	rm_error *err;
 } fetch_reader;
 
-static bool line_is(const char *data, size_t len, const char *text)
-{
-	len = rm_pkt_chomp(data, len);
-	return len == strlen(text) && memcmp(data, text, len) == 0;
-}
-
-static bool line_starts(const char *data, size_t len, const char *prefix)
-{
-	return len >= strlen(prefix) && memcmp(data, prefix, strlen(prefix)) == 0;
-}
-
 static int write_pack(void *reader, const char *data, size_t len)
 {
 	fetch_reader *f = reader;
@@ -180,14 +157,17 @@ static int write_pack(void *reader, const char *data, size_t len)
 /* Lines before the pack. v2: section headers, we skip all but "packfile". v0: ACK/NAK. */
 static int before_pack(fetch_reader *f, const char *data, size_t len)
 {
-	if (line_starts(data, len, "ERR "))
+	const char *text = data;
+	size_t text_len = rm_pkt_chomp(data, len);
+
+	if (rm_pkt_skip_prefix(&text, &text_len, "ERR "))
 		return rm_error_set(f->err, RM_EXIT_SOURCE, "source: server error: %.*s",
-				    (int)rm_pkt_chomp(data + 4, len - 4), data + 4);
+				    (int)text_len, text);
 	if (f->version == 2) {
-		f->state = line_is(data, len, "packfile") ? IN_PACK : SKIPPING_SECTION;
+		f->state = rm_pkt_text_is(text, text_len, "packfile") ? IN_PACK : SKIPPING_SECTION;
 		return 0;
 	}
-	if (line_starts(data, len, "ACK ") || line_is(data, len, "NAK"))
+	if (rm_pkt_skip_prefix(&text, &text_len, "ACK ") || rm_pkt_text_is(text, text_len, "NAK"))
 		return 0;
 	f->state = IN_PACK;
 	return rm_sideband_route(&f->band, data, len);
@@ -243,12 +223,7 @@ int rm_fetch_pack(rm_remote *src, const rm_source_info *info, const rm_oid *want
 	int rc;
 
 	rm_buf_init(&body, REQUEST_LIMIT);
-	if (info->version == 2)
-		rc = build_fetch_v2(&body, info, want, haves, nhaves, ofs_delta) < 0
-			     ? rm_error_set(err, RM_EXIT_SOURCE, "source: fetch request too large")
-			     : 0;
-	else
-		rc = build_fetch_v0(&body, info, want, haves, nhaves, ofs_delta, err);
+	rc = build_fetch(&body, info, want, haves, nhaves, ofs_delta, err);
 	reader.band = band;
 	if (rc == 0) {
 		req.body = body.data;

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "refs.h"
+#include "advert.h"
 
 /* The capability list's first entry, asked for by name, is found, with its value if it has one. */
 static void check_first_cap(const char *caps)
@@ -22,37 +22,41 @@ static void check_first_cap(const char *caps)
 		abort();
 }
 
-static void parse(rm_pkt_cb cb, const uint8_t *data, size_t size)
+static void parse(rm_advert_kind kind, const uint8_t *data, size_t size)
 {
+	rm_advert_parser *p = rm_advert_parser_new(kind);
+	rm_pkt_reader *r = rm_pkt_reader_new(rm_advert_parser_feed, p);
 	rm_advert a;
-	rm_pkt_reader *r;
+	char why[160];
 	int rc;
 
-	rm_advert_init(&a);
-	r = rm_pkt_reader_new(cb, &a);
-	if (!r)
+	if (!p || !r)
 		abort();
 	rc = rm_pkt_reader_feed(r, (const char *)data, size);
-	if (rc == 0 && rm_advert_complete(&a)) {
+	if (rc != 0 && !*rm_advert_parser_error(p) && !*rm_pkt_reader_error(r))
+		abort(); /* every failure says why */
+	if (rm_advert_parser_finish(p, &a) == 0) {
 		/* What the callers rely on after a successful parse. */
 		if (!a.caps || (a.version != 0 && a.version != 2))
 			abort();
 		rm_caps_has(a.caps, "side-band-64k", NULL);
 		check_first_cap(a.caps);
+		if (rm_caps_check_object_format(a.caps, why, sizeof(why)) < 0 &&
+		    (strlen(why) >= sizeof(why) - 1 || strpbrk(why, "\r\n")))
+			abort(); /* a one-line message, not cut */
 		for (size_t i = 0; i < a.nrefs; i++)
 			if (rm_advert_find(&a, a.refs[i].name) == NULL ||
 			    !rm_oid_is_set(&a.refs[i].oid))
 				abort();
 	}
-	if (rc != 0 && !*a.error && !*rm_pkt_reader_error(r))
-		abort(); /* every failure says why */
 	rm_pkt_reader_free(r);
+	rm_advert_parser_free(p);
 	rm_advert_free(&a);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	parse(rm_advert_on_pkt, data, size);
-	parse(rm_lsrefs_on_pkt, data, size);
+	parse(RM_ADVERT_INFO_REFS, data, size);
+	parse(RM_ADVERT_LS_REFS, data, size);
 	return 0;
 }

@@ -7,37 +7,39 @@
 #include <string.h>
 
 #include "log.h"
-#include "refs.h"
+#include "report_status.h"
 #include "sideband.h"
 
 /* What the callers rely on, however the report ended. */
-static void check(const rm_report *report, const rm_pkt_reader *r, int rc)
+static void check(const rm_report_parser *p)
 {
-	if (rc != 0 && !*report->error && (!r || !*rm_pkt_reader_error(r)))
-		abort(); /* every failure says why */
-	if ((report->complete && !report->seen_unpack) || (report->ref_ok && !report->ref_seen) ||
-	    strlen(report->unpack_error) >= sizeof(report->unpack_error) ||
-	    strlen(report->ref_error) >= sizeof(report->ref_error))
+	rm_report report;
+
+	rm_report_parser_finish(p, &report);
+	if ((report.ref_ok && !report.ref_seen) ||
+	    strlen(report.unpack_error) >= sizeof(report.unpack_error) ||
+	    strlen(report.ref_error) >= sizeof(report.ref_error))
 		abort();
 }
 
 static void plain(const uint8_t *data, size_t size)
 {
-	rm_report report;
-	rm_pkt_reader *r;
+	rm_report_parser *p = rm_report_parser_new("refs/heads/main");
+	rm_pkt_reader *r = rm_pkt_reader_new(rm_report_parser_feed, p);
 
-	rm_report_init(&report, "refs/heads/main");
-	r = rm_pkt_reader_new(rm_report_on_pkt, &report);
-	if (!r)
+	if (!p || !r)
 		abort();
-	check(&report, r, rm_pkt_reader_feed(r, (const char *)data, size));
+	if (rm_pkt_reader_feed(r, (const char *)data, size) != 0 && !*rm_report_parser_error(p) &&
+	    !*rm_pkt_reader_error(r))
+		abort(); /* every failure says why */
+	check(p);
 	rm_pkt_reader_free(r);
+	rm_report_parser_free(p);
 }
 
 typedef struct answer {
 	rm_sideband band;
-	rm_pkt_reader *inner; /* report-status, from band 1's bytes */
-	rm_report report;
+	rm_report_parser *report; /* from band 1's bytes */
 	rm_remote_log messages;
 	rm_error err;
 } answer;
@@ -46,8 +48,10 @@ static int on_band_data(void *ctx, const char *data, size_t len)
 {
 	answer *a = ctx;
 
-	if (rm_pkt_reader_feed(a->inner, data, len) == 0)
+	if (rm_report_parser_feed_band(a->report, data, len) == 0)
 		return 0;
+	if (!*rm_report_parser_error(a->report))
+		abort(); /* every failure says why */
 	return rm_error_set(&a->err, RM_EXIT_TARGET, "target: bad report-status");
 }
 
@@ -65,7 +69,6 @@ static void multiplexed(const uint8_t *data, size_t size)
 	int rc;
 
 	memset(&a, 0, sizeof(a));
-	rm_report_init(&a.report, "refs/heads/main");
 	rm_remote_log_init(&a.messages, "target");
 	a.band = (rm_sideband){.side = "target",
 			       .fail_exit = RM_EXIT_TARGET,
@@ -73,9 +76,9 @@ static void multiplexed(const uint8_t *data, size_t size)
 			       .ctx = &a,
 			       .messages = &a.messages,
 			       .err = &a.err};
-	a.inner = rm_pkt_reader_new(rm_report_on_pkt, &a.report);
+	a.report = rm_report_parser_new("refs/heads/main");
 	outer = rm_pkt_reader_new(on_outer_pkt, &a);
-	if (!a.inner || !outer)
+	if (!a.report || !outer)
 		abort();
 	rc = rm_pkt_reader_feed(outer, (const char *)data, size);
 	rm_log_remote_end(&a.messages);
@@ -84,9 +87,9 @@ static void multiplexed(const uint8_t *data, size_t size)
 	if (rc != 0 && *a.err.msg &&
 	    (a.err.exit_code != RM_EXIT_TARGET || strpbrk(a.err.msg, "\r\n")))
 		abort(); /* a server's words make one line of the error */
-	check(&a.report, NULL, 0);
+	check(a.report);
 	rm_pkt_reader_free(outer);
-	rm_pkt_reader_free(a.inner);
+	rm_report_parser_free(a.report);
 }
 
 /* The kept line is bounded, printable ASCII, without spaces at its ends. */

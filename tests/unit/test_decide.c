@@ -6,15 +6,14 @@
 
 #include <string.h>
 
+#include "array.h"
 #include "decide.h"
 
 #define A "1111111111111111111111111111111111111111"
 #define B "2222222222222222222222222222222222222222"
 #define C "3333333333333333333333333333333333333333"
-#define ZEROS "0000000000000000000000000000000000000000"
 #define NONE "" /* absent */
 
-#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 enum kind { BRANCH, TAG };
 enum sync { KEEP, SYNC_DELETE };
@@ -54,7 +53,7 @@ static const row rows[] = {
 	/* source absent, target absent */
 	{"absent/absent", NONE, NONE, NONE, BRANCH, SYNC_DELETE, UNKNOWN, UNCHANGED},
 	{"absent/absent, O given", NONE, NONE, A, BRANCH, SYNC_DELETE, UNKNOWN, UNCHANGED},
-	{"tag absent/absent", NONE, NONE, ZEROS, TAG, SYNC_DELETE, UNKNOWN, UNCHANGED},
+	{"tag absent/absent", NONE, NONE, RM_ZERO_OID, TAG, SYNC_DELETE, UNKNOWN, UNCHANGED},
 	/* source absent, target T */
 	{"delete, no O", NONE, A, NONE, BRANCH, SYNC_DELETE, UNKNOWN, DELETED},
 	{"delete, no O, ancestry known", NONE, A, NONE, BRANCH, SYNC_DELETE, NO, DELETED},
@@ -62,32 +61,32 @@ static const row rows[] = {
 	{"delete, O = T", NONE, A, A, BRANCH, SYNC_DELETE, UNKNOWN, DELETED},
 	{"delete tag, O = T", NONE, A, A, TAG, SYNC_DELETE, UNKNOWN, DELETED},
 	{"delete, O != T", NONE, A, B, BRANCH, SYNC_DELETE, UNKNOWN, OUT_OF_SYNC},
-	{"delete, O zeros", NONE, A, ZEROS, BRANCH, SYNC_DELETE, UNKNOWN, OUT_OF_SYNC},
+	{"delete, O zeros", NONE, A, RM_ZERO_OID, BRANCH, SYNC_DELETE, UNKNOWN, OUT_OF_SYNC},
 	{"delete tag, O != T", NONE, A, B, TAG, SYNC_DELETE, UNKNOWN, OUT_OF_SYNC},
 	/* S = T */
 	{"equal", A, A, NONE, BRANCH, KEEP, UNKNOWN, UNCHANGED},
 	{"equal, O != T", A, A, B, BRANCH, SYNC_DELETE, UNKNOWN, UNCHANGED},
-	{"equal tag, O zeros", A, A, ZEROS, TAG, KEEP, UNKNOWN, UNCHANGED},
+	{"equal tag, O zeros", A, A, RM_ZERO_OID, TAG, KEEP, UNKNOWN, UNCHANGED},
 	/* S, target absent */
 	{"create", A, NONE, NONE, BRANCH, KEEP, UNKNOWN, CREATED},
-	{"create, O zeros", A, NONE, ZEROS, BRANCH, KEEP, UNKNOWN, CREATED},
+	{"create, O zeros", A, NONE, RM_ZERO_OID, BRANCH, KEEP, UNKNOWN, CREATED},
 	{"create, O stale", A, NONE, B, BRANCH, KEEP, UNKNOWN, CREATED},
-	{"create tag", A, NONE, ZEROS, TAG, KEEP, UNKNOWN, CREATED},
+	{"create tag", A, NONE, RM_ZERO_OID, TAG, KEEP, UNKNOWN, CREATED},
 	/* branch, S and T differ: ancestry first, so it is needed whatever O says */
 	{"branch, no O, ancestry unknown", A, B, NONE, BRANCH, KEEP, UNKNOWN, NEED},
 	{"branch, O = T, ancestry unknown", A, B, B, BRANCH, KEEP, UNKNOWN, NEED},
 	{"branch, O != T, ancestry unknown", A, B, C, BRANCH, KEEP, UNKNOWN, NEED},
-	{"branch, O zeros, ancestry unknown", A, B, ZEROS, BRANCH, SYNC_DELETE, UNKNOWN, NEED},
+	{"branch, O zeros, ancestry unknown", A, B, RM_ZERO_OID, BRANCH, SYNC_DELETE, UNKNOWN, NEED},
 	{"fast-forward, no O", A, B, NONE, BRANCH, KEEP, YES, FAST_FORWARD},
 	{"fast-forward, O = T", A, B, B, BRANCH, KEEP, YES, FAST_FORWARD},
 	{"fast-forward, O != T", A, B, C, BRANCH, KEEP, YES, FAST_FORWARD},
-	{"fast-forward, O zeros", A, B, ZEROS, BRANCH, SYNC_DELETE, YES, FAST_FORWARD},
+	{"fast-forward, O zeros", A, B, RM_ZERO_OID, BRANCH, SYNC_DELETE, YES, FAST_FORWARD},
 	{"not ancestor, no O", A, B, NONE, BRANCH, KEEP, NO, NOT_FAST_FORWARD},
 	{"not ancestor, O = T", A, B, B, BRANCH, KEEP, NO, FORCED},
 	{"not ancestor, O = T, sync_delete", A, B, B, BRANCH, SYNC_DELETE, NO, FORCED},
 	{"not ancestor, O != T", A, B, C, BRANCH, KEEP, NO, OUT_OF_SYNC},
 	{"not ancestor, O = S", A, B, A, BRANCH, KEEP, NO, OUT_OF_SYNC},
-	{"not ancestor, O zeros", A, B, ZEROS, BRANCH, KEEP, NO, OUT_OF_SYNC},
+	{"not ancestor, O zeros", A, B, RM_ZERO_OID, BRANCH, KEEP, NO, OUT_OF_SYNC},
 	/* tag, S and T differ: never fast-forwards, so ancestry is never asked for */
 	{"tag, no O, ancestry unknown", A, B, NONE, TAG, KEEP, UNKNOWN, NOT_FAST_FORWARD},
 	{"tag, no O, T ancestor", A, B, NONE, TAG, KEEP, YES, NOT_FAST_FORWARD},
@@ -96,7 +95,7 @@ static const row rows[] = {
 	{"tag, O = T, T ancestor", A, B, B, TAG, KEEP, YES, FORCED},
 	{"tag, O != T", A, B, C, TAG, KEEP, UNKNOWN, OUT_OF_SYNC},
 	{"tag, O != T, T ancestor", A, B, C, TAG, KEEP, YES, OUT_OF_SYNC},
-	{"tag, O zeros", A, B, ZEROS, TAG, SYNC_DELETE, UNKNOWN, OUT_OF_SYNC},
+	{"tag, O zeros", A, B, RM_ZERO_OID, TAG, SYNC_DELETE, UNKNOWN, OUT_OF_SYNC},
 };
 /* clang-format on */
 
@@ -112,7 +111,7 @@ static rm_oid oid(const char *hex)
 static void test_decision_table(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < ARRAY_LEN(rows); i++) {
+	for (size_t i = 0; i < RM_ARRAY_SIZE(rows); i++) {
 		const row *r = &rows[i];
 		rm_decision_input in = {.source = oid(r->source),
 					.target = oid(r->target),
@@ -157,12 +156,12 @@ static void test_need_ancestry_exactly_when_it_matters(void **state)
 {
 	static const char *const sources[] = {NONE, A};
 	static const char *const targets[] = {NONE, A, B};
-	static const char *const olds[] = {NONE, ZEROS, A, B, C};
+	static const char *const olds[] = {NONE, RM_ZERO_OID, A, B, C};
 
 	(void)state;
-	for (size_t s = 0; s < ARRAY_LEN(sources); s++)
-		for (size_t t = 0; t < ARRAY_LEN(targets); t++)
-			for (size_t o = 0; o < ARRAY_LEN(olds); o++)
+	for (size_t s = 0; s < RM_ARRAY_SIZE(sources); s++)
+		for (size_t t = 0; t < RM_ARRAY_SIZE(targets); t++)
+			for (size_t o = 0; o < RM_ARRAY_SIZE(olds); o++)
 				for (int flags = 0; flags < 4; flags++)
 					check_need_ancestry(sources[s], targets[t], olds[o],
 							    flags & 1, flags & 2);
@@ -189,7 +188,7 @@ static void test_result_names_and_exit_codes(void **state)
 	/* clang-format on */
 
 	(void)state;
-	for (size_t i = 0; i < ARRAY_LEN(results); i++) {
+	for (size_t i = 0; i < RM_ARRAY_SIZE(results); i++) {
 		assert_string_equal(rm_result_name(results[i].result), results[i].name);
 		assert_int_equal(rm_result_exit_code(results[i].result), results[i].exit_code);
 	}

@@ -6,9 +6,9 @@
 
 #include <stdio.h>
 
+#include "array.h"
 #include "http.h"
 
-#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Where credentials may follow a redirect: the same host, scheme and port, or http to https on
  * the same host; nowhere else, and never on a URL that does not parse. */
@@ -39,7 +39,7 @@ static void test_redirect_allowed(void **state)
 	/* clang-format on */
 
 	(void)state;
-	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+	for (size_t i = 0; i < RM_ARRAY_SIZE(cases); i++) {
 		bool allowed = rm_http_redirect_allowed(cases[i].from, cases[i].to);
 		if (allowed != cases[i].allowed)
 			fail_msg("%s -> %s: %s, expected %s", cases[i].from, cases[i].to,

@@ -7,6 +7,7 @@
 #include <cmocka.h>
 #include <string.h>
 
+#include "array.h"
 #include "jobs.h"
 
 #define A40 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
@@ -38,7 +39,7 @@ static const struct row rows[] = {
 	{"reference and old", "refs/heads/main", A40, NULL, 0, {{"refs/heads/main", A40}}},
 	{"payload alone", NULL, NULL, GITHUB_PUSH("refs/heads/x", A40), 0, {{"refs/heads/x", A40}}},
 	{"payload with several changes", NULL, NULL, BITBUCKET_TWO, 0,
-	 {{"refs/heads/a", A40}, {"refs/tags/v1", "0000000000000000000000000000000000000000"}}},
+	 {{"refs/heads/a", A40}, {"refs/tags/v1", RM_ZERO_OID}}},
 	{"reference wins, payload gives its old SHA", "refs/heads/x", NULL,
 	 GITHUB_PUSH("refs/heads/x", B40), 0, {{"refs/heads/x", B40}}},
 	{"reference wins, payload names another ref", "refs/heads/main", NULL,
@@ -86,7 +87,7 @@ static void check_row(const struct row *row)
 static void test_rows(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+	for (size_t i = 0; i < RM_ARRAY_SIZE(rows); i++) {
 		print_message("  %s\n", rows[i].name);
 		check_row(&rows[i]);
 	}

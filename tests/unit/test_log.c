@@ -9,9 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "array.h"
 #include "log.h"
 
-#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 #define MAX_SECRETS_PER_CASE 3
 
 /* stderr goes to a temporary file between start_capture and stop_capture. Assertions come
@@ -89,7 +89,7 @@ static void test_mask(void **state)
 	/* clang-format on */
 
 	(void)state;
-	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+	for (size_t i = 0; i < RM_ARRAY_SIZE(cases); i++) {
 		char text[128];
 
 		rm_log_clear_secrets();

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "pack.h"
 
 /* The relay between a fetch thread and the push: every byte arrives in order, and the last 20
@@ -88,7 +89,7 @@ static void *write_pack(void *arg)
 static void test_relay(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (size_t i = 0; i < RM_ARRAY_SIZE(cases); i++) {
 		const relay_case *c = &cases[i];
 		static unsigned char sent[PACK_LEN], got[PACK_LEN], buf[65536];
 		writer w = {.random = 11, .bytes = sent, .len = PACK_LEN, .damage = c->damage};

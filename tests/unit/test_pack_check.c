@@ -7,9 +7,9 @@
 #include <openssl/evp.h>
 #include <string.h>
 
+#include "array.h"
 #include "pack_check.h"
 
-#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 #define BODY_LEN 40
 
 /* A pack as the checker sees it: header, BODY_LEN bytes standing for `objects` objects (the
@@ -63,7 +63,7 @@ static void test_good_pack_in_any_pieces(void **state)
 	rm_error err;
 
 	(void)state;
-	for (size_t i = 0; i < ARRAY_LEN(chunks); i++)
+	for (size_t i = 0; i < RM_ARRAY_SIZE(chunks); i++)
 		if (check(&p, chunks[i], 1 << 20, &err) != 0)
 			fail_msg("pieces of %zu: %s", chunks[i], err.msg);
 	p = make_pack(3, 3);
@@ -92,7 +92,7 @@ static void test_damage(void **state)
 	rm_error err;
 
 	(void)state;
-	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+	for (size_t i = 0; i < RM_ARRAY_SIZE(cases); i++) {
 		pack p = make_pack(cases[i].version, cases[i].objects);
 
 		if (cases[i].flip)

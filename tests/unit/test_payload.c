@@ -10,13 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "payload.h"
 
-#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 #define FIXTURES "tests/fixtures/webhooks"
 #define NOT_PUSH_FIXTURES "tests/fixtures/webhooks-not-push" /* hand-written */
-#define ZEROS "0000000000000000000000000000000000000000"
 #define NONE "" /* absent */
 #define OID_A "1111111111111111111111111111111111111111"
 #define OID_B "2222222222222222222222222222222222222222"
@@ -39,26 +38,26 @@ typedef struct good_row {
 /* clang-format off */
 static const good_row fixtures[] = {
 	{"harness/branch_create.json", NULL, "Harness Code",
-	 {{"refs/heads/new2", ZEROS, "aeafa0e2e4ec6909ad75cb8fad57c0b1eb5986e6"}}},
+	 {{"refs/heads/new2", RM_ZERO_OID, "aeafa0e2e4ec6909ad75cb8fad57c0b1eb5986e6"}}},
 	{"harness/branch_delete.json", NULL, "Harness Code",
-	 {{"refs/heads/das", "0f1835abe08473e07863540712d8389984b72dad", ZEROS}}},
+	 {{"refs/heads/das", "0f1835abe08473e07863540712d8389984b72dad", RM_ZERO_OID}}},
 	{"harness/branch_updated.json", NULL, "Harness Code",
 	 {{"refs/heads/master", "a273c385628167932e10caaa58e12550c491f241",
 	   "92e21bfcddc1418079cddbb518ad6fd72917798a"}}},
 	{"harness/tag_create.json", NULL, "Harness Code",
-	 {{"refs/tags/asd", ZEROS, "3e4da2d65c3631c3e84b52fabe714c978aff540b"}}},
+	 {{"refs/tags/asd", RM_ZERO_OID, "3e4da2d65c3631c3e84b52fabe714c978aff540b"}}},
 	{"harness/tag_delete.json", NULL, "Harness Code",
-	 {{"refs/tags/asd", "3e4da2d65c3631c3e84b52fabe714c978aff540b", ZEROS}}},
+	 {{"refs/tags/asd", "3e4da2d65c3631c3e84b52fabe714c978aff540b", RM_ZERO_OID}}},
 
 	{"github/push.json", NULL, "GitHub",
 	 {{"refs/heads/master", "a10867b14bb761a232cd80139fbd4c0d33264240",
 	   "199eddf46df50de8d02e99bf1c5fdb4101338224"}}},
 	{"github/push_branch_create.json", NULL, "GitHub",
-	 {{"refs/heads/feature-branch", ZEROS, "d2b75aa7797ec26b088fa2dd527e9d2c052fcedd"}}},
+	 {{"refs/heads/feature-branch", RM_ZERO_OID, "d2b75aa7797ec26b088fa2dd527e9d2c052fcedd"}}},
 	{"github/push_branch_delete.json", NULL, "GitHub",
-	 {{"refs/heads/feature-branch", "d2b75aa7797ec26b088fa2dd527e9d2c052fcedd", ZEROS}}},
+	 {{"refs/heads/feature-branch", "d2b75aa7797ec26b088fa2dd527e9d2c052fcedd", RM_ZERO_OID}}},
 	{"github/push_tag_delete.json", NULL, "GitHub",
-	 {{"refs/tags/v0.0.1", "d2b75aa7797ec26b088fa2dd527e9d2c052fcedd", ZEROS}}},
+	 {{"refs/tags/v0.0.1", "d2b75aa7797ec26b088fa2dd527e9d2c052fcedd", RM_ZERO_OID}}},
 	{"github/branch_create.json", NULL, "GitHub/Gitea", {{"refs/heads/feature-branch", NONE, NONE}}},
 	{"github/branch_delete.json", NULL, "GitHub/Gitea", {{"refs/heads/feature-branch", NONE, NONE}}},
 	{"github/tag_create.json", NULL, "GitHub/Gitea", {{"refs/tags/v0.0.1", NONE, NONE}}},
@@ -71,13 +70,13 @@ static const good_row fixtures[] = {
 	 {{"refs/heads/master", "2adc9465c4edfc33834e173fe89436a7cb899a1d",
 	   "78a76ee6b4992a6baf64c59fc4c44c7323d60438"}}},
 	{"gitlab/branch_create.json", NULL, "GitLab",
-	 {{"refs/heads/feature", ZEROS, "c4c79227ed610f1151f05bbc5be33b4f340d39c8"}}},
+	 {{"refs/heads/feature", RM_ZERO_OID, "c4c79227ed610f1151f05bbc5be33b4f340d39c8"}}},
 	{"gitlab/branch_delete.json", NULL, "GitLab",
-	 {{"refs/heads/feature", "c4c79227ed610f1151f05bbc5be33b4f340d39c8", ZEROS}}},
+	 {{"refs/heads/feature", "c4c79227ed610f1151f05bbc5be33b4f340d39c8", RM_ZERO_OID}}},
 	{"gitlab/tag_create.json", NULL, "GitLab",
-	 {{"refs/tags/v1.0.0", ZEROS, "2adc9465c4edfc33834e173fe89436a7cb899a1d"}}},
+	 {{"refs/tags/v1.0.0", RM_ZERO_OID, "2adc9465c4edfc33834e173fe89436a7cb899a1d"}}},
 	{"gitlab/tag_delete.json", NULL, "GitLab",
-	 {{"refs/tags/v1.0.0", "2adc9465c4edfc33834e173fe89436a7cb899a1d", ZEROS}}},
+	 {{"refs/tags/v1.0.0", "2adc9465c4edfc33834e173fe89436a7cb899a1d", RM_ZERO_OID}}},
 
 	{"gitea/push.json", NULL, "Gitea",
 	 {{"refs/heads/master", "9836a96a253cce25d17988fcf41b8c4205cf779f",
@@ -94,23 +93,23 @@ static const good_row fixtures[] = {
 	 {{"refs/heads/master", "40e7580cf11311d84a6e5e97e2cbba6df1675750",
 	   "141977fedf5cf35aa290ac87d4b5177ac4cd9de1"}}},
 	{"bitbucket/push_branch_create.json", NULL, "Bitbucket Cloud",
-	 {{"refs/heads/develop", ZEROS, "141977fedf5cf35aa290ac87d4b5177ac4cd9de1"}}},
+	 {{"refs/heads/develop", RM_ZERO_OID, "141977fedf5cf35aa290ac87d4b5177ac4cd9de1"}}},
 	{"bitbucket/push_branch_delete.json", NULL, "Bitbucket Cloud",
-	 {{"refs/heads/develop", "141977fedf5cf35aa290ac87d4b5177ac4cd9de1", ZEROS}}},
+	 {{"refs/heads/develop", "141977fedf5cf35aa290ac87d4b5177ac4cd9de1", RM_ZERO_OID}}},
 	{"bitbucket/push_tag_delete.json", NULL, "Bitbucket Cloud",
-	 {{"refs/tags/feature/x", "141977fedf5cf35aa290ac87d4b5177ac4cd9de1", ZEROS}}},
+	 {{"refs/tags/feature/x", "141977fedf5cf35aa290ac87d4b5177ac4cd9de1", RM_ZERO_OID}}},
 
 	{"bitbucket-server/push.json", NULL, "Bitbucket Data Center",
 	 {{"refs/heads/master", "5c64a07cd6c0f21b753bf261ef059c7e7633c50a",
 	   "823b2230a56056231c9425d63758fa87078a66b4"}}},
 	{"bitbucket-server/push_branch_create.json", NULL, "Bitbucket Data Center",
-	 {{"refs/heads/develop", ZEROS, "208b0a5c05eddadad01f2aed8802fe0c3b3eaf5e"}}},
+	 {{"refs/heads/develop", RM_ZERO_OID, "208b0a5c05eddadad01f2aed8802fe0c3b3eaf5e"}}},
 	{"bitbucket-server/push_branch_delete.json", NULL, "Bitbucket Data Center",
-	 {{"refs/heads/develop", "208b0a5c05eddadad01f2aed8802fe0c3b3eaf5e", ZEROS}}},
+	 {{"refs/heads/develop", "208b0a5c05eddadad01f2aed8802fe0c3b3eaf5e", RM_ZERO_OID}}},
 	{"bitbucket-server/push_tag_create.json", NULL, "Bitbucket Data Center",
-	 {{"refs/tags/v1.1.0", ZEROS, "823b2230a56056231c9425d63758fa87078a66b4"}}},
+	 {{"refs/tags/v1.1.0", RM_ZERO_OID, "823b2230a56056231c9425d63758fa87078a66b4"}}},
 	{"bitbucket-server/push_tag_delete.json", NULL, "Bitbucket Data Center",
-	 {{"refs/tags/v1.1.0", "823b2230a56056231c9425d63758fa87078a66b4", ZEROS}}},
+	 {{"refs/tags/v1.1.0", "823b2230a56056231c9425d63758fa87078a66b4", RM_ZERO_OID}}},
 
 	{"azure/push.json", NULL, "Azure DevOps",
 	 {{"refs/heads/master", "aad331d8d3b131fa9ae03cf5e53965b51942618a",
@@ -122,16 +121,16 @@ static const good_row bodies[] = {
 	{"azure, two updates in order",
 	 "{\"resource\":{\"refUpdates\":["
 	 "{\"name\":\"refs/heads/a\",\"oldObjectId\":\"" OID_A "\",\"newObjectId\":\"" OID_B "\"},"
-	 "{\"name\":\"refs/tags/t\",\"oldObjectId\":\"" ZEROS "\",\"newObjectId\":\"" OID_A "\"}]}}",
+	 "{\"name\":\"refs/tags/t\",\"oldObjectId\":\"" RM_ZERO_OID "\",\"newObjectId\":\"" OID_A "\"}]}}",
 	 "Azure DevOps",
-	 {{"refs/heads/a", OID_A, OID_B}, {"refs/tags/t", ZEROS, OID_A}}},
+	 {{"refs/heads/a", OID_A, OID_B}, {"refs/tags/t", RM_ZERO_OID, OID_A}}},
 	{"bitbucket cloud, branch and tag, old missing rather than null",
 	 "{\"push\":{\"changes\":["
 	 "{\"new\":{\"name\":\"main\",\"type\":\"branch\",\"target\":{\"hash\":\"" OID_B "\"}}},"
 	 "{\"old\":{\"name\":\"v1\",\"type\":\"tag\",\"target\":{\"hash\":\"" OID_A "\"}},"
 	 "\"new\":null}]}}",
 	 "Bitbucket Cloud",
-	 {{"refs/heads/main", NONE, OID_B}, {"refs/tags/v1", OID_A, ZEROS}}},
+	 {{"refs/heads/main", NONE, OID_B}, {"refs/tags/v1", OID_A, RM_ZERO_OID}}},
 	{"bitbucket data center, ref.id without refId",
 	 "{\"changes\":[{\"ref\":{\"id\":\"refs/heads/x\"},\"fromHash\":\"" OID_A "\","
 	 "\"toHash\":\"" OID_B "\"}]}",
@@ -145,11 +144,11 @@ static const good_row bodies[] = {
 	   "0123456789abcdef0123456789abcdef01234567"}}},
 	{"github deleted without after",
 	 "{\"ref\":\"refs/heads/m\",\"before\":\"" OID_A "\",\"after\":null,\"deleted\":true}",
-	 "GitHub", {{"refs/heads/m", OID_A, ZEROS}}},
+	 "GitHub", {{"refs/heads/m", OID_A, RM_ZERO_OID}}},
 	{"github deleted wins over after",
 	 "{\"ref\":\"refs/heads/m\",\"before\":\"" OID_A "\",\"after\":\"" OID_B "\","
 	 "\"deleted\":true}",
-	 "GitHub", {{"refs/heads/m", OID_A, ZEROS}}},
+	 "GitHub", {{"refs/heads/m", OID_A, RM_ZERO_OID}}},
 	{"null before and after are absent",
 	 "{\"ref\":\"refs/heads/m\",\"before\":null,\"after\":null}",
 	 "Gitea", {{"refs/heads/m", NONE, NONE}}},
@@ -346,7 +345,7 @@ static void check_bad(const char *name, const char *body, size_t len, const char
 static void test_fixtures(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < ARRAY_LEN(fixtures); i++) {
+	for (size_t i = 0; i < RM_ARRAY_SIZE(fixtures); i++) {
 		size_t len;
 		char *body = read_fixture(FIXTURES, fixtures[i].name, &len);
 
@@ -357,7 +356,7 @@ static void test_fixtures(void **state)
 
 static bool has_fixture_row(const char *name)
 {
-	for (size_t i = 0; i < ARRAY_LEN(fixtures); i++)
+	for (size_t i = 0; i < RM_ARRAY_SIZE(fixtures); i++)
 		if (strcmp(fixtures[i].name, name) == 0)
 			return true;
 	return false;
@@ -365,7 +364,7 @@ static bool has_fixture_row(const char *name)
 
 static bool has_not_push_row(const char *name)
 {
-	for (size_t i = 0; i < ARRAY_LEN(not_pushes); i++)
+	for (size_t i = 0; i < RM_ARRAY_SIZE(not_pushes); i++)
 		if (strcmp(not_pushes[i].name, name) == 0)
 			return true;
 	return false;
@@ -408,8 +407,8 @@ static void check_every_file_has_a_row(const char *top_dir, bool (*has_row)(cons
 static void test_every_fixture_has_a_row(void **state)
 {
 	(void)state;
-	check_every_file_has_a_row(FIXTURES, has_fixture_row, ARRAY_LEN(fixtures));
-	check_every_file_has_a_row(NOT_PUSH_FIXTURES, has_not_push_row, ARRAY_LEN(not_pushes));
+	check_every_file_has_a_row(FIXTURES, has_fixture_row, RM_ARRAY_SIZE(fixtures));
+	check_every_file_has_a_row(NOT_PUSH_FIXTURES, has_not_push_row, RM_ARRAY_SIZE(not_pushes));
 }
 
 /* Parses the body and fails the test unless it is read as the row's event that is not a push:
@@ -433,7 +432,7 @@ static void check_not_push(const not_push_row *r, const char *body, size_t len)
 static void test_not_push_fixtures(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < ARRAY_LEN(not_pushes); i++) {
+	for (size_t i = 0; i < RM_ARRAY_SIZE(not_pushes); i++) {
 		size_t len;
 		char *body = read_fixture(NOT_PUSH_FIXTURES, not_pushes[i].name, &len);
 
@@ -445,7 +444,7 @@ static void test_not_push_fixtures(void **state)
 static void test_not_push_bodies(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < ARRAY_LEN(not_push_bodies); i++)
+	for (size_t i = 0; i < RM_ARRAY_SIZE(not_push_bodies); i++)
 		check_not_push(&not_push_bodies[i], not_push_bodies[i].body,
 			       strlen(not_push_bodies[i].body));
 }
@@ -453,14 +452,14 @@ static void test_not_push_bodies(void **state)
 static void test_bodies(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < ARRAY_LEN(bodies); i++)
+	for (size_t i = 0; i < RM_ARRAY_SIZE(bodies); i++)
 		check_good(&bodies[i], bodies[i].body, strlen(bodies[i].body));
 }
 
 static void test_bad_bodies(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < ARRAY_LEN(bad_bodies); i++)
+	for (size_t i = 0; i < RM_ARRAY_SIZE(bad_bodies); i++)
 		check_bad(bad_bodies[i].name, bad_bodies[i].body, strlen(bad_bodies[i].body),
 			  bad_bodies[i].message);
 }

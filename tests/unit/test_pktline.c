@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "pktline.h"
 
 #define S(lit) lit, sizeof(lit) - 1
@@ -27,7 +28,7 @@ static void test_append(void **state)
 		{S("0000"), "00080000"},
 	};
 	(void)state;
-	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+	for (size_t i = 0; i < RM_ARRAY_SIZE(rows); i++) {
 		rm_buf b;
 		rm_buf_init(&b, 1024);
 		assert_int_equal(rm_pkt_append(&b, rows[i].data, rows[i].len), 0);
@@ -186,7 +187,7 @@ static const struct decode_row {
 static void test_decode_table(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < sizeof(decode_rows) / sizeof(decode_rows[0]); i++) {
+	for (size_t i = 0; i < RM_ARRAY_SIZE(decode_rows); i++) {
 		const struct decode_row *row = &decode_rows[i];
 		trace whole = {0}, bytes = {0};
 		decoded d1 = decode(&whole, row->wire, row->len, row->len ? row->len : 1);
@@ -228,7 +229,7 @@ static void test_callback_abort(void **state)
 	static const size_t chunks[] = {sizeof(wire) - 1, 1, 3};
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(chunks) / sizeof(chunks[0]); i++) {
+	for (size_t i = 0; i < RM_ARRAY_SIZE(chunks); i++) {
 		trace t = {.stop_at = 2};
 		decoded d = decode(&t, wire, sizeof(wire) - 1, chunks[i]);
 
@@ -252,7 +253,7 @@ static void test_max_packet(void **state)
 	rm_buf_init(&wire, 2 * RM_PKT_MAX);
 	assert_int_equal(rm_pkt_append(&wire, payload, sizeof(payload)), 0);
 	assert_int_equal(rm_pkt_flush(&wire), 0);
-	for (size_t i = 0; i < sizeof(chunks) / sizeof(chunks[0]); i++) {
+	for (size_t i = 0; i < RM_ARRAY_SIZE(chunks); i++) {
 		trace t = {0};
 		decoded d = decode(&t, wire.data, wire.len, chunks[i]);
 
@@ -312,6 +313,43 @@ static void test_chomp(void **state)
 	assert_int_equal(rm_pkt_chomp(S("")), 0);
 }
 
+static void test_text_matching(void **state)
+{
+	static const struct {
+		const char *line;
+		size_t len; /* of line, which may hold a NUL */
+		const char *word;
+		bool is, starts;
+		const char *rest; /* after the prefix, when it starts with it */
+	} rows[] = {
+		{"NAK", 3, "NAK", true, true, ""},
+		{"NAKx", 4, "NAK", false, true, "x"},
+		{"NA", 2, "NAK", false, false, NULL},
+		{"ACK 1234", 8, "ACK ", false, true, "1234"},
+		{"ACK", 3, "ACK ", false, false, NULL},
+		{"ack 1", 5, "ACK ", false, false, NULL},
+		{"ok\0x", 4, "ok", false, true, "\0x"},
+		{"", 0, "", true, true, ""},
+		{"x", 1, "", false, true, "x"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < RM_ARRAY_SIZE(rows); i++) {
+		const char *line = rows[i].line;
+		size_t len = rows[i].len;
+
+		assert_int_equal(rm_pkt_text_is(line, len, rows[i].word), rows[i].is);
+		assert_int_equal(rm_pkt_skip_prefix(&line, &len, rows[i].word), rows[i].starts);
+		if (!rows[i].starts) {
+			assert_ptr_equal(line, rows[i].line);
+			assert_int_equal(len, rows[i].len);
+			continue;
+		}
+		assert_int_equal(len, rows[i].len - strlen(rows[i].word));
+		assert_memory_equal(line, rows[i].rest, len);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -325,6 +363,7 @@ int main(void)
 		cmocka_unit_test(test_max_packet),
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_chomp),
+		cmocka_unit_test(test_text_matching),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

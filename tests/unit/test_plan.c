@@ -7,15 +7,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "array.h"
 #include "plan.h"
 
 #define A "1111111111111111111111111111111111111111"
 #define B "2222222222222222222222222222222222222222"
 #define C "3333333333333333333333333333333333333333"
-#define ZEROS "0000000000000000000000000000000000000000"
 #define NONE "" /* absent */
-
-#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 enum kind { BRANCH, TAG };
 enum sync { KEEP, SYNC_DELETE };
@@ -71,22 +69,22 @@ typedef struct row {
 /* clang-format off */
 static const row rows[] = {
 	/* created: relayed, with the target's tips as haves */
-	{"create", A, NONE, NONE, BRANCH, KEEP, UNKNOWN, PUSH, STANDARD, RELAY(HAVE_TIPS), PUSHES(ZEROS, A)},
-	{"create, O zeros", A, NONE, ZEROS, BRANCH, KEEP, UNKNOWN, PUSH, STANDARD, RELAY(HAVE_TIPS), PUSHES(ZEROS, A)},
-	{"create, O stale", A, NONE, B, BRANCH, KEEP, UNKNOWN, PUSH, STANDARD, RELAY(HAVE_TIPS), PUSHES(ZEROS, A)},
-	{"create tag", A, NONE, ZEROS, TAG, KEEP, UNKNOWN, PUSH, STANDARD, RELAY(HAVE_TIPS), PUSHES(ZEROS, A)},
+	{"create", A, NONE, NONE, BRANCH, KEEP, UNKNOWN, PUSH, STANDARD, RELAY(HAVE_TIPS), PUSHES(RM_ZERO_OID, A)},
+	{"create, O zeros", A, NONE, RM_ZERO_OID, BRANCH, KEEP, UNKNOWN, PUSH, STANDARD, RELAY(HAVE_TIPS), PUSHES(RM_ZERO_OID, A)},
+	{"create, O stale", A, NONE, B, BRANCH, KEEP, UNKNOWN, PUSH, STANDARD, RELAY(HAVE_TIPS), PUSHES(RM_ZERO_OID, A)},
+	{"create tag", A, NONE, RM_ZERO_OID, TAG, KEEP, UNKNOWN, PUSH, STANDARD, RELAY(HAVE_TIPS), PUSHES(RM_ZERO_OID, A)},
 	{"create, dry run", A, NONE, NONE, BRANCH, KEEP, UNKNOWN, DRY_RUN, STANDARD, NO_FETCH, NO_PUSH},
-	{"create, target without ofs-delta", A, NONE, NONE, BRANCH, KEEP, UNKNOWN, PUSH, TARGET_NO_OFS, RELAY_NO_OFS(HAVE_TIPS), PUSHES(ZEROS, A)},
-	{"create, v0 source", A, NONE, NONE, BRANCH, KEEP, UNKNOWN, PUSH, V0_SOURCE, RELAY(HAVE_TIPS), PUSHES(ZEROS, A)},
-	{"create, v0 source without ofs-delta", A, NONE, NONE, BRANCH, KEEP, UNKNOWN, PUSH, V0_SOURCE_NO_OFS, RELAY_NO_OFS(HAVE_TIPS), PUSHES(ZEROS, A)},
-	{"create, target with no refs", A, NONE, NONE, BRANCH, KEEP, UNKNOWN, PUSH, TARGET_EMPTY, RELAY(NO_HAVES), PUSHES(ZEROS, A)},
-	{"create tag, target with no refs", A, NONE, ZEROS, TAG, KEEP, UNKNOWN, PUSH, TARGET_EMPTY, RELAY(NO_HAVES), PUSHES(ZEROS, A)},
-	{"create, target with too many tips", A, NONE, NONE, BRANCH, KEEP, UNKNOWN, PUSH, TARGET_MANY_TIPS, RELAY(HAVE_TIPS), PUSHES(ZEROS, A)},
+	{"create, target without ofs-delta", A, NONE, NONE, BRANCH, KEEP, UNKNOWN, PUSH, TARGET_NO_OFS, RELAY_NO_OFS(HAVE_TIPS), PUSHES(RM_ZERO_OID, A)},
+	{"create, v0 source", A, NONE, NONE, BRANCH, KEEP, UNKNOWN, PUSH, V0_SOURCE, RELAY(HAVE_TIPS), PUSHES(RM_ZERO_OID, A)},
+	{"create, v0 source without ofs-delta", A, NONE, NONE, BRANCH, KEEP, UNKNOWN, PUSH, V0_SOURCE_NO_OFS, RELAY_NO_OFS(HAVE_TIPS), PUSHES(RM_ZERO_OID, A)},
+	{"create, target with no refs", A, NONE, NONE, BRANCH, KEEP, UNKNOWN, PUSH, TARGET_EMPTY, RELAY(NO_HAVES), PUSHES(RM_ZERO_OID, A)},
+	{"create tag, target with no refs", A, NONE, RM_ZERO_OID, TAG, KEEP, UNKNOWN, PUSH, TARGET_EMPTY, RELAY(NO_HAVES), PUSHES(RM_ZERO_OID, A)},
+	{"create, target with too many tips", A, NONE, NONE, BRANCH, KEEP, UNKNOWN, PUSH, TARGET_MANY_TIPS, RELAY(HAVE_TIPS), PUSHES(RM_ZERO_OID, A)},
 	/* branch update, fast-forward or forced: spooled to learn ancestry, "have T" alone */
 	{"fast-forward, no O", A, B, NONE, BRANCH, KEEP, UNKNOWN, PUSH, STANDARD, SPOOL(HAVE_T), PUSHES_IF_ANCESTRY_ALLOWS(B, A)},
 	{"fast-forward or forced, O = T", A, B, B, BRANCH, KEEP, UNKNOWN, PUSH, STANDARD, SPOOL(HAVE_T), PUSHES_IF_ANCESTRY_ALLOWS(B, A)},
 	{"fast-forward or out of sync, O != T", A, B, C, BRANCH, KEEP, UNKNOWN, PUSH, STANDARD, SPOOL(HAVE_T), PUSHES_IF_ANCESTRY_ALLOWS(B, A)},
-	{"fast-forward or out of sync, O zeros", A, B, ZEROS, BRANCH, SYNC_DELETE, UNKNOWN, PUSH, STANDARD, SPOOL(HAVE_T), PUSHES_IF_ANCESTRY_ALLOWS(B, A)},
+	{"fast-forward or out of sync, O zeros", A, B, RM_ZERO_OID, BRANCH, SYNC_DELETE, UNKNOWN, PUSH, STANDARD, SPOOL(HAVE_T), PUSHES_IF_ANCESTRY_ALLOWS(B, A)},
 	{"branch update, dry run", A, B, NONE, BRANCH, KEEP, UNKNOWN, DRY_RUN, STANDARD, SPOOL(HAVE_T), NO_PUSH},
 	{"branch update, dry run, O = T", A, B, B, BRANCH, KEEP, UNKNOWN, DRY_RUN, STANDARD, SPOOL(HAVE_T), NO_PUSH},
 	{"branch update, target without ofs-delta", A, B, NONE, BRANCH, KEEP, UNKNOWN, PUSH, TARGET_NO_OFS, SPOOL_NO_OFS(HAVE_T), PUSHES_IF_ANCESTRY_ALLOWS(B, A)},
@@ -106,9 +104,9 @@ static const row rows[] = {
 	{"tag moved, no O", A, B, NONE, TAG, KEEP, UNKNOWN, PUSH, STANDARD, NO_FETCH, NO_PUSH},
 	{"tag moved, O != T", A, B, C, TAG, KEEP, UNKNOWN, PUSH, STANDARD, NO_FETCH, NO_PUSH},
 	/* deleted: a command, no pack */
-	{"delete, no O", NONE, A, NONE, BRANCH, SYNC_DELETE, UNKNOWN, PUSH, STANDARD, NO_FETCH, PUSHES(A, ZEROS)},
-	{"delete, O = T", NONE, A, A, BRANCH, SYNC_DELETE, UNKNOWN, PUSH, STANDARD, NO_FETCH, PUSHES(A, ZEROS)},
-	{"delete tag", NONE, A, NONE, TAG, SYNC_DELETE, UNKNOWN, PUSH, STANDARD, NO_FETCH, PUSHES(A, ZEROS)},
+	{"delete, no O", NONE, A, NONE, BRANCH, SYNC_DELETE, UNKNOWN, PUSH, STANDARD, NO_FETCH, PUSHES(A, RM_ZERO_OID)},
+	{"delete, O = T", NONE, A, A, BRANCH, SYNC_DELETE, UNKNOWN, PUSH, STANDARD, NO_FETCH, PUSHES(A, RM_ZERO_OID)},
+	{"delete tag", NONE, A, NONE, TAG, SYNC_DELETE, UNKNOWN, PUSH, STANDARD, NO_FETCH, PUSHES(A, RM_ZERO_OID)},
 	{"delete, dry run", NONE, A, NONE, BRANCH, SYNC_DELETE, UNKNOWN, DRY_RUN, STANDARD, NO_FETCH, NO_PUSH},
 	{"delete, O != T (out of sync)", NONE, A, B, BRANCH, SYNC_DELETE, UNKNOWN, PUSH, STANDARD, NO_FETCH, NO_PUSH},
 	/* skipped and unchanged: nothing at all */
@@ -267,7 +265,7 @@ static void test_plan_table(void **state)
 	static servers_fixture f;
 
 	(void)state;
-	for (size_t i = 0; i < ARRAY_LEN(rows); i++)
+	for (size_t i = 0; i < RM_ARRAY_SIZE(rows); i++)
 		check_row(&rows[i], &f);
 }
 
@@ -289,7 +287,7 @@ static void test_push_capabilities(void **state)
 	};
 
 	(void)state;
-	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+	for (size_t i = 0; i < RM_ARRAY_SIZE(cases); i++) {
 		rm_advert target = {.caps = (char *)cases[i].caps};
 		rm_plan_input in = {.target = &target};
 		rm_plan plan;
@@ -315,12 +313,12 @@ static void test_many_refs(void **state)
 	    {"refs/heads/equal", {.source = oid(C), .target = oid(C)}, {0}},
 	};
 	rm_plan_input in = {
-	    .refs = refs, .nrefs = ARRAY_LEN(refs), .target = &f.target, .source_version = 2};
+	    .refs = refs, .nrefs = RM_ARRAY_SIZE(refs), .target = &f.target, .source_version = 2};
 	rm_plan plan;
 
 	(void)state;
 	servers_for(&f, STANDARD, "refs/heads/moved", &refs[3].in.target);
-	for (size_t i = 0; i < ARRAY_LEN(refs); i++)
+	for (size_t i = 0; i < RM_ARRAY_SIZE(refs); i++)
 		refs[i].decision = rm_decide(&refs[i].in);
 	assert_int_equal(rm_plan_make(&plan, &in), 0);
 	assert_int_equal(plan.transfer, RM_TRANSFER_SPOOL_INDEXED);
@@ -333,7 +331,7 @@ static void test_many_refs(void **state)
 	assert_string_equal(plan.commands[0].refname, "refs/heads/new");
 	assert_string_equal(plan.commands[1].refname, "refs/heads/same-as-new");
 	assert_string_equal(plan.commands[2].refname, "refs/heads/gone");
-	assert_string_equal(rm_oid_wire(&plan.commands[2].new_value), ZEROS);
+	assert_string_equal(rm_oid_wire(&plan.commands[2].new_value), RM_ZERO_OID);
 	assert_string_equal(plan.commands[3].refname, "refs/heads/moved");
 	assert_true(plan.commands[3].awaits_ancestry);
 	assert_false(plan.commands[0].awaits_ancestry);

@@ -7,9 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "array.h"
 #include "progress.h"
 
-#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 static void test_sizes(void **state)
 {
@@ -34,7 +34,7 @@ static void test_sizes(void **state)
 	char out[32];
 
 	(void)state;
-	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+	for (size_t i = 0; i < RM_ARRAY_SIZE(cases); i++) {
 		rm_format_size(out, sizeof(out), cases[i].bytes);
 		assert_string_equal(out, cases[i].text);
 	}
@@ -60,7 +60,7 @@ static void test_throttle(void **state)
 
 	(void)state;
 	assert_int_equal(RM_PROGRESS_INTERVAL_MS, 10000);
-	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+	for (size_t i = 0; i < RM_ARRAY_SIZE(cases); i++) {
 		rm_meter m;
 
 		rm_meter_start(&m, cases[i].last);
@@ -91,7 +91,7 @@ static void test_lines(void **state)
 
 	(void)state;
 	rm_meter_start(&m, 1000);
-	for (size_t i = 0; i < ARRAY_LEN(steps); i++) {
+	for (size_t i = 0; i < RM_ARRAY_SIZE(steps); i++) {
 		rm_meter_format(&m, steps[i].now, steps[i].bytes, out, sizeof(out));
 		assert_string_equal(out, steps[i].text);
 		assert_false(rm_meter_due(&m, steps[i].now + RM_PROGRESS_INTERVAL_MS - 1));

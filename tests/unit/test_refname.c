@@ -7,9 +7,8 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
+#include "array.h"
 #include "refname.h"
-
-#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 static void test_valid_names(void **state)
 {
@@ -56,7 +55,7 @@ static void test_valid_names(void **state)
 	};
 	/* clang-format on */
 	(void)state;
-	for (size_t i = 0; i < ARRAY_LEN(cases); i++)
+	for (size_t i = 0; i < RM_ARRAY_SIZE(cases); i++)
 		if (rm_refname_is_valid(cases[i].name) != cases[i].valid)
 			fail_msg("\"%s\" should be %s", cases[i].name,
 				 cases[i].valid ? "valid" : "invalid");
@@ -103,7 +102,7 @@ static void test_full(void **state)
 	/* clang-format on */
 
 	(void)state;
-	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+	for (size_t i = 0; i < RM_ARRAY_SIZE(cases); i++) {
 		char *full = rm_refname_full(cases[i].name, cases[i].kind);
 
 		if (cases[i].full)

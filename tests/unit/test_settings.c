@@ -9,17 +9,16 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "array.h"
 #include "progress.h"
 #include "settings.h"
 
-#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Every secret in these tests holds "s3cret", so that one search finds any that leaks. */
 #define SECRET_MARK "s3cret"
 #define TOKEN "tgt-" SECRET_MARK "-token"
 #define OID_A "1111111111111111111111111111111111111111"
 #define OID_B "2222222222222222222222222222222222222222"
-#define ZEROS "0000000000000000000000000000000000000000"
 #define HEX_39 "111111111111111111111111111111111111111"
 #define PEM "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUXYZ\n-----END CERTIFICATE-----\n"
 
@@ -49,7 +48,7 @@ static const char *fake_lookup(const char *name)
 	for (size_t i = 0; case_env && i < MAX_VARS && case_env[i].name; i++)
 		if (strcmp(case_env[i].name, name) == 0)
 			return case_env[i].value;
-	for (size_t i = 0; i < ARRAY_LEN(base_env); i++)
+	for (size_t i = 0; i < RM_ARRAY_SIZE(base_env); i++)
 		if (strcmp(base_env[i].name, name) == 0)
 			return base_env[i].value;
 	return NULL;
@@ -170,10 +169,10 @@ static void test_old_sha_not_given_or_zeros(void **state)
 	static const struct {
 		const char *value;
 		const char *hex;
-	} cases[] = {{"", ""}, {"null", ""}, {ZEROS, ZEROS}, {OID_A, OID_A}};
+	} cases[] = {{"", ""}, {"null", ""}, {RM_ZERO_OID, RM_ZERO_OID}, {OID_A, OID_A}};
 
 	(void)state;
-	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+	for (size_t i = 0; i < RM_ARRAY_SIZE(cases); i++) {
 		var vars[MAX_VARS] = {{"PLUGIN_REFERENCE_SHA_OLD", cases[i].value}};
 		rm_settings s;
 
@@ -248,7 +247,7 @@ static void test_both_spellings(void **state)
 
 	(void)state;
 	load_ok(NULL, &defaults);
-	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+	for (size_t i = 0; i < RM_ARRAY_SIZE(cases); i++) {
 		var snake_only[MAX_VARS] = {{cases[i].snake, cases[i].value}, {cases[i].flat, ""}};
 		var flat_only[MAX_VARS] = {{cases[i].snake, ""}, {cases[i].flat, cases[i].value}};
 		var both[MAX_VARS] = {{cases[i].snake, cases[i].value},
@@ -294,7 +293,7 @@ static void test_url_credentials(void **state)
 	/* clang-format on */
 
 	(void)state;
-	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+	for (size_t i = 0; i < RM_ARRAY_SIZE(cases); i++) {
 		var vars[MAX_VARS] = {{"PLUGIN_SOURCE_URL", cases[i].url}};
 		rm_settings s;
 
@@ -426,7 +425,7 @@ static void test_errors(void **state)
 	/* clang-format on */
 
 	(void)state;
-	for (size_t i = 0; i < ARRAY_LEN(cases); i++)
+	for (size_t i = 0; i < RM_ARRAY_SIZE(cases); i++)
 		expect_error(cases[i].vars, cases[i].setting, cases[i].mentions);
 }
 
@@ -453,7 +452,7 @@ static void test_max_pack_size(void **state)
 	/* clang-format on */
 
 	(void)state;
-	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+	for (size_t i = 0; i < RM_ARRAY_SIZE(cases); i++) {
 		var vars[MAX_VARS] = {{"PLUGIN_MAX_PACK_SIZE", cases[i].value}};
 		rm_settings s;
 
@@ -512,7 +511,7 @@ static void test_ca_cert_file_errors(void **state)
 	assert_non_null(big);
 	memset(big, 'A', (4 << 20) + 1);
 	memcpy(big, PEM, strlen(PEM));
-	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+	for (size_t i = 0; i < RM_ARRAY_SIZE(cases); i++) {
 		char path[64];
 		var vars[MAX_VARS] = {{"PLUGIN_CA_CERT", path}};
 

@@ -7,9 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "array.h"
 #include "sideband.h"
 
-#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 #define TWENTY "0123456789abcdefghij"
 #define LONG_LINE_KEPT TWENTY TWENTY TWENTY TWENTY TWENTY TWENTY TWENTY TWENTY /* 160 */
 #define LONG_LINE LONG_LINE_KEPT TWENTY TWENTY
@@ -49,7 +49,7 @@ static void test_server_note(void **state)
 
 	(void)state;
 	assert_int_equal(strlen(LONG_LINE_KEPT), RM_SERVER_NOTE_MAX);
-	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+	for (size_t i = 0; i < RM_ARRAY_SIZE(cases); i++) {
 		size_t len = cases[i].len ? cases[i].len : strlen(cases[i].data);
 		rm_server_note whole, bytes;
 
