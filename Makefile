@@ -52,22 +52,31 @@ $(BUILD)/obj $(BUILD)/tests $(BUILD)/fuzz:
 deps:
 	@scripts/install-deps
 
+# Each suite's command (RUN_<target>), for its own target and for `make test`.
+RUN_unit        = tests/run-unit $(UNIT_BINS)
+RUN_integration = REFMIRROR=$(abspath $(BUILD)/refmirror) tests/integration/run
+RUN_test-yaml   = REFMIRROR=$(abspath $(BUILD)/refmirror) tests/yaml/run
+RUN_test-docs   = REFMIRROR=$(abspath $(BUILD)/refmirror) tests/docs/run
+# The suites of `make test`: run at the same time by tests/run-suites, which ends with the total.
+TEST_SUITES    := unit integration test-yaml test-docs
+
 unit: deps $(UNIT_BINS)
-	@tests/run-unit $(UNIT_BINS)
+	@$(RUN_unit)
 
 integration: deps $(BUILD)/refmirror
-	@REFMIRROR=$(abspath $(BUILD)/refmirror) tests/integration/run
+	@$(RUN_integration)
 
 # The Harness examples: valid, using only settings the binary reads, and each replayed as a dry run.
 test-yaml: deps $(BUILD)/refmirror
-	@REFMIRROR=$(abspath $(BUILD)/refmirror) tests/yaml/run
+	@$(RUN_test-yaml)
 
 # The docs against the binary: every `refmirror: error:` example, the settings tables, the image
 # name (tests/docs/run; seconds, no network).
 test-docs: $(BUILD)/refmirror
-	@REFMIRROR=$(abspath $(BUILD)/refmirror) tests/docs/run
+	@$(RUN_test-docs)
 
-test: unit integration test-yaml
+test: deps $(BUILD)/refmirror $(UNIT_BINS)
+	@tests/run-suites $(foreach s,$(TEST_SUITES),$(s)='$(RUN_$(s))')
 
 test-asan:
 	$(MAKE) SANITIZE=1 test
@@ -89,8 +98,9 @@ fuzz: deps
 fuzz-build: $(FUZZ_BINS)
 
 # The integration suite with the binary under valgrind: any error or leak fails its scenario.
+# Valgrind keeps a CPU busy: one test per CPU at once, unless RM_JOBS says otherwise.
 test-valgrind: deps $(BUILD)/refmirror
-	@REFMIRROR_UNDER_VALGRIND=$(abspath $(BUILD)/refmirror) \
+	@REFMIRROR_UNDER_VALGRIND=$(abspath $(BUILD)/refmirror) RM_JOBS=$${RM_JOBS:-$$(nproc)} \
 		REFMIRROR=$(abspath tests/valgrind-refmirror) tests/integration/run
 
 # A fully static binary linked with musl against Debian's sources of its dependencies, built once

@@ -23,7 +23,8 @@
 #   server_race_next_push NAME REF SHA
 #                          the next receive-pack POST to NAME through HTTP_X_BASE first sets REF to
 #                          SHA on the server (a concurrent change between the client's read and push)
-#   server_requests        prints the number of requests seen so far on HTTP_X_BASE
+#   server_requests        prints the number of requests seen so far on HTTP_X_BASE, for this test
+#                          (see below)
 #   git_auth ARGS...       runs the git CLI with the test credentials and CA (no credentials in
 #                          URLs or argv: an askpass-free credential helper reads them from the env),
 #                          for at most GIT_AUTH_TIMEOUT seconds (default 60)
@@ -256,7 +257,14 @@ repo_deny_deletes() { git -C "$(repo_path "$1")" config receive.denyDeletes true
 # (SHA must already be in NAME: push it there under some other ref first.)
 server_race_next_push() { printf '%s %s\n' "$2" "$3" >"$(repo_path "$1")/rm-race"; }
 
-server_requests() { wc -l <"$SERVER_REQUEST_LOG" | tr -d ' '; }
+# Counts the requests for this test's repositories (named by rname: "$TEST_ID-...") or for a
+# repository no test named (such as a made-up URL of a setting), not those of tests running beside.
+server_requests() {
+	local own unnamed
+	own=$(grep -c "^[A-Z]* /$TEST_ID-" "$SERVER_REQUEST_LOG")
+	unnamed=$(grep -cvE '^[A-Z]+ /t[0-9]+-' "$SERVER_REQUEST_LOG")
+	echo $((own + unnamed))
+}
 
 # git with the test credentials (from a credential helper reading the environment, so the token
 # is in no URL and no argv) and the test CA.

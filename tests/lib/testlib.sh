@@ -2,8 +2,11 @@
 # Helpers for refmirror's integration tests. Source tests/lib/server.sh first.
 #
 # Test registration (in the runner's shell):
-#   t NAME FUNC [ARGS...]   runs FUNC in a subshell when NAME matches the run's pattern; prints
-#                           "ok - NAME" or "not ok - NAME: reason" (and the logs on failure)
+#   t NAME FUNC [ARGS...]   runs FUNC in a background subshell when NAME matches the run's
+#                           pattern, at most RM_JOBS at once; its verdict, "ok - NAME" or
+#                           "not ok - NAME: reason" (and the logs on failure), is printed in
+#                           registration order
+#   t_finish                waits for every test, prints the last verdicts, sets T_PASS, T_FAIL
 # Inside a test:
 #   fail MSG                records a failure (the test goes on; the first reasons are reported)
 #   make_world (runner)     the commit graph A <- B <- D, A <- C, annotated tags v1 on each
@@ -149,44 +152,152 @@ _mask() { # masks the registered tokens in stdin
 	if [ ${#args[@]} -gt 0 ]; then sed "${args[@]}"; else cat; fi
 }
 
+# Tests run in the background, at most RM_JOBS at once: most of a test's time is spent waiting on
+# the server, the binary's retries or a stalled proxy, not on the CPU. Each one works in its own
+# directory on its own repositories (rname), and what a test counts on the shared server it counts
+# for its own repositories only (server_requests, the access log by repository), so they do not
+# see each other. Verdicts are printed in registration order.
+RM_JOBS=${RM_JOBS:-$(($(nproc 2>/dev/null || echo 1) * 2 + 2))}
+[ "$RM_JOBS" -ge 1 ] 2>/dev/null || RM_JOBS=1
+RM_TEST_TIMEOUT=${RM_TEST_TIMEOUT:-300} # seconds a whole test may take (each run_mirror: 120)
+declare -A T_RUNNING=() # a running test's number -> the pid of its job
+T_REPORTED=0
+T_DONE_FD= # a FIFO on which each job writes its test's number when it ends
+
+_t_dir() { printf '%s/t/%03d\n' "$RUN_DIR" "$1"; }
+
 t() { # NAME FUNC [ARGS...]
-	local name=$1 dir rc reason f
+	local name=$1 dir
 	shift
 	if [ -n "${RM_PATTERN:-}" ] && ! [[ $name =~ $RM_PATTERN ]]; then
 		return 0
 	fi
 	T_NUM=$((T_NUM + 1))
-	dir=$RUN_DIR/t/$(printf '%03d' "$T_NUM")
+	dir=$(_t_dir "$T_NUM")
 	mkdir -p "$dir"
 	printf '%s\n' "$name" >"$dir/name"
+	_t_wait_below "$RM_JOBS"
+	if [ -z "$T_DONE_FD" ]; then
+		mkfifo "$RUN_DIR/done.fifo" && exec {T_DONE_FD}<>"$RUN_DIR/done.fifo" || return 1
+	fi
+	_t_job "$dir" "$name" "$@" &
+	T_RUNNING[$T_NUM]=$!
+	_t_report
+}
+
+# Reaps finished tests until fewer than N run. (Not `wait -n`: it can miss a job that ended
+# before it was called and then wait for the server.)
+_t_wait_below() { # N
+	local num
+	while [ ${#T_RUNNING[@]} -ge "$1" ]; do
+		if read -r -t 5 -u "$T_DONE_FD" num && [ -n "${T_RUNNING[$num]:-}" ]; then
+			wait "${T_RUNNING[$num]}"
+			unset "T_RUNNING[$num]"
+			continue
+		fi
+		for num in "${!T_RUNNING[@]}"; do # a job killed before it could write
+			kill -0 "${T_RUNNING[$num]}" 2>/dev/null && continue
+			wait "${T_RUNNING[$num]}"
+			unset "T_RUNNING[$num]"
+		done
+	done
+}
+
+# Prints the verdicts of finished tests, in registration order, up to the first still running.
+_t_report() {
+	local dir
+	while [ "$T_REPORTED" -lt "$T_NUM" ]; do
+		dir=$(_t_dir $((T_REPORTED + 1)))
+		[ -e "$dir/done" ] || break
+		cat "$dir/verdict"
+		T_REPORTED=$((T_REPORTED + 1))
+	done
+}
+
+# After the last registration: waits for every test, prints the remaining verdicts, and counts
+# T_PASS and T_FAIL from the tests' directories. RM_TIMES=1 also lists the 15 slowest tests.
+t_finish() {
+	local dir
+	_t_wait_below 1
+	_t_report
+	T_PASS=0 T_FAIL=0
+	for dir in "$RUN_DIR"/t/*/; do
+		[ -e "$dir/done" ] || continue
+		if [ -s "$dir/fail" ]; then T_FAIL=$((T_FAIL + 1)); else T_PASS=$((T_PASS + 1)); fi
+	done
+	if [ -n "${RM_TIMES:-}" ]; then
+		echo "# the slowest tests (seconds, with up to $RM_JOBS at once):"
+		for dir in "$RUN_DIR"/t/*/; do
+			[ -e "$dir/seconds" ] && printf '%s %s\n' "$(cat "$dir/seconds")" "$(cat "$dir/name")"
+		done | sort -rn | head -n 15 | sed 's/^/#   /'
+	fi
+}
+
+# Stops the tests still running (the runner's exit trap).
+t_stop_all() {
+	local pid
+	for pid in "${T_RUNNING[@]}"; do kill -TERM "$pid" 2>/dev/null; done
+	for pid in "${T_RUNNING[@]}"; do wait "$pid" 2>/dev/null; done
+	T_RUNNING=()
+}
+
+# One test, in a background job: runs FUNC in a process group of its own, bounded by
+# RM_TEST_TIMEOUT (then the whole group is killed), and writes its verdict (the text to print),
+# its seconds and "done" into its directory.
+_t_job() { # DIR NAME FUNC [ARGS...]
+	local dir=$1 name=$2 rc start tenths test watchdog
+	shift 2
+	set -m # the test and the watchdog each in a process group of their own
+	start=${EPOCHREALTIME/[.,]/}
 	(
 		TEST_DIR=$dir
-		TEST_ID=t$(printf '%03d' "$T_NUM")
+		TEST_ID=t${dir##*/}
 		TEST_NAME=$name
 		MIRROR_N=0
 		"$@"
 		: >"$dir/completed" # the status of the test function is not a verdict, fail is
-	) >"$dir/harness.log" 2>&1 </dev/null
+	) >"$dir/harness.log" 2>&1 </dev/null &
+	test=$!
+	trap 'kill -TERM -- -$test 2>/dev/null; exit 143' TERM
+	(
+		sleep "$RM_TEST_TIMEOUT"
+		printf 'the test did not finish within %s s (RM_TEST_TIMEOUT)\n' "$RM_TEST_TIMEOUT" >>"$dir/fail"
+		kill -TERM -- -"$test"
+		sleep 5
+		kill -KILL -- -"$test"
+	) >/dev/null 2>&1 </dev/null &
+	watchdog=$!
+	wait "$test"
 	rc=$?
+	kill -TERM -- -"$watchdog" 2>/dev/null
+	wait "$watchdog"
+	tenths=$(((${EPOCHREALTIME/[.,]/} - start) / 100000)) # tenths of a second
+	printf '%d.%d\n' $((tenths / 10)) $((tenths % 10)) >"$dir/seconds"
 	if [ ! -e "$dir/completed" ]; then
 		printf 'the test stopped early (exit %d): %s\n' "$rc" "$(tail -n 1 "$dir/harness.log")" >>"$dir/fail"
 	fi
-	if [ -s "$dir/fail" ]; then
-		T_FAIL=$((T_FAIL + 1))
-		reason=$(head -n 3 "$dir/fail" | paste -sd ';' - | sed 's/;/; /g')
-		printf 'not ok - %s: %s\n' "$name" "$reason" | _mask
-		for f in "$dir"/mirror.*.log; do
-			[ -f "$f" ] || continue
-			printf '#   --- %s (exit %s)\n' "${f##*/}" "$(cat "${f%.log}.exit" 2>/dev/null)"
-			sed 's/^/#   /' "$f" | head -n 60 | _mask
-		done
-		if [ -s "$dir/harness.log" ]; then
-			printf '#   --- harness\n'
-			sed 's/^/#   /' "$dir/harness.log" | tail -n 20 | _mask
-		fi
-	else
-		T_PASS=$((T_PASS + 1))
+	_t_verdict "$dir" "$name" >"$dir/verdict.tmp"
+	mv "$dir/verdict.tmp" "$dir/verdict"
+	: >"$dir/done"
+	printf '%d\n' "$((10#${dir##*/}))" >&"$T_DONE_FD"
+} 2>>"$RUN_DIR/jobs.log"
+
+_t_verdict() { # DIR NAME: "ok - NAME", or "not ok - NAME: reason" and the test's logs
+	local dir=$1 name=$2 reason f
+	if [ ! -s "$dir/fail" ]; then
 		printf 'ok - %s\n' "$name"
+		return
+	fi
+	reason=$(head -n 3 "$dir/fail" | paste -sd ';' - | sed 's/;/; /g')
+	printf 'not ok - %s: %s\n' "$name" "$reason" | _mask
+	for f in "$dir"/mirror.*.log; do
+		[ -f "$f" ] || continue
+		printf '#   --- %s (exit %s)\n' "${f##*/}" "$(cat "${f%.log}.exit" 2>/dev/null)"
+		sed 's/^/#   /' "$f" | head -n 60 | _mask
+	done
+	if [ -s "$dir/harness.log" ]; then
+		printf '#   --- harness\n'
+		sed 's/^/#   /' "$dir/harness.log" | tail -n 20 | _mask
 	fi
 }
 
@@ -225,7 +336,7 @@ run_mirror_raw() {
 		vars+=("$a")
 	done
 	for u in "${unsets[@]}"; do envargs+=(-u "$u"); done
-	(cd "$cwd" && exec timeout -k 5 120 env "${envargs[@]}" "${vars[@]}" "$REFMIRROR") \
+	(cd "$cwd" && exec timeout --foreground -k 5 120 env "${envargs[@]}" "${vars[@]}" "$REFMIRROR") \
 		</dev/null >"$M_LOG" 2>&1
 	M_EXIT=$?
 	printf '%s\n' "$M_EXIT" >"$TEST_DIR/mirror.$MIRROR_N.exit"
@@ -247,15 +358,17 @@ run_mirror() { # SRC TGT REF [VAR=VALUE...]
 }
 
 output() { # KEY: its value in the last run's outputs (last line wins); status 1 when absent
-	local f=$M_OUT
-	[ -f "$f" ] || return 1
-	if [[ $f == *.out ]]; then
-		grep -qE "^$1( |\$)" "$f" || return 1
-		sed -n -e "s/^$1 //p" -e "s/^$1\$//p" "$f" | tail -n 1
-	else
-		grep -q "^$1=" "$f" || return 1
-		sed -n "s/^$1=//p" "$f" | tail -n 1
-	fi
+	local line value found= sep='='
+	[ -f "$M_OUT" ] || return 1
+	[[ $M_OUT != *.out ]] || sep=' '
+	# (In the shell, not grep and sed: tests call it often, and each process costs.)
+	while IFS= read -r line || [ -n "$line" ]; do
+		case $line in
+		"$1$sep"*) value=${line#"$1$sep"} found=1 ;;
+		"$1") [ "$sep" = ' ' ] && value= found=1 ;;
+		esac
+	done <"$M_OUT"
+	[ -n "$found" ] && printf '%s\n' "$value"
 }
 
 # ---- assertions -------------------------------------------------------------------------------

@@ -3,50 +3,11 @@
 # server: each one ends with an exit code that says what the target holds, its old value or S,
 # never anything else, and git fsck clean. Transient faults are retried, and a retry succeeds once
 # the fault is gone; a lost push answer is settled by reading the target again. Limits on what
-# the source sends, redirects that would take credentials to another host, stalls, and
-# libcurl's http_proxy / https_proxy.
+# the source sends, redirects that would take credentials to another host, and libcurl's
+# http_proxy / https_proxy. (Stalls: 05-stalls.sh; the harness: tests/lib/faults.sh.)
 
-# shellcheck source=../../lib/proxy.sh
-. "$(dirname "${BASH_SOURCE[0]}")/../../lib/proxy.sh"
-
-FETCH='command=fetch'                  # the v2 fetch request (its body)
-PUSH='^POST\s\S*/git-receive-pack\s'   # the push request (no spaces: rules split on them)
-SOURCE_ADV='service=git-upload-pack'   # the source's ref advertisement
-TARGET_ADV='service=git-receive-pack'  # the target's ref advertisement
-
-# The target holds S after exit 0 and its old value otherwise, the outputs agree (when the run got
-# as far as reading the target), fsck is clean.
-assert_old_or_new() { # OLD NEW (SHAs; empty = absent)
-	local now
-	now=$(ref_value "$TN" "$REF")
-	if [ "$M_EXIT" = 0 ]; then
-		assert_eq "$2" "$now" "the target after exit 0"
-	else
-		assert_eq "$1" "$now" "the target after exit $M_EXIT"
-	fi
-	# Empty when the run failed before it read the target.
-	[ -z "$(output MIRROR_TARGET_SHA_AFTER)" ] || assert_output MIRROR_TARGET_SHA_AFTER "$now"
-	assert_fsck "$TN"
-}
-
-# fault EXIT KIND RULE [VAR=VALUE...]: mirrors through the proxy with RULE: a fast-forward of D
-# over B (KIND ff, the pack is indexed) or a creation of D (KIND create, the pack is only
-# spooled), and wants exit code EXIT with the target consistent with it.
-fault() {
-	local want=$1 kind=$2 rule=$3 old result
-	shift 3
-	case $kind in
-	ff) pair branch D B; old=$(c B) result=fast_forward ;;
-	create) pair branch D -; old= result=created ;;
-	esac
-	proxy_start "$rule" || return
-	MIRROR_BASE=$PROXY_BASE run_mirror "$SN" "$TN" "$REF" PLUGIN_RETRIES=0 "$@"
-	assert_exit "$want"
-	[ "$want" = 0 ] || result=failed
-	assert_result "$result"
-	assert_old_or_new "$old" "$(c D)"
-	[ "$(proxy_faults)" -gt 0 ] || fail "the fault never fired (rule: $rule)"
-}
+# shellcheck source=../../lib/faults.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../../lib/faults.sh"
 
 # ---- HTTP errors and cut answers: transient, retried ----
 
@@ -119,18 +80,6 @@ t faults/push-applied-answer-garbage push_answer_garbled
 t faults/garbage-source-advertisement fault 1 ff "fault=garbage match=$SOURCE_ADV"
 t faults/garbage-target-advertisement fault 4 ff "fault=garbage match=$TARGET_ADV"
 t faults/garbage-fetch-answer fault 1 create "fault=garbage match=$FETCH"
-
-# ---- stalls: timeout seconds without progress end a request ----
-
-stall() { # RULE RETRIES EXIT: timeout=3, the run ends within a bound (not a benchmark)
-	local start=$SECONDS
-	fault "$3" ff "$1" PLUGIN_TIMEOUT=3 PLUGIN_RETRIES="$2"
-	[ $((SECONDS - start)) -lt 30 ] || fail "took $((SECONDS - start)) s with timeout=3"
-	assert_log 'no progress for 3 s' "the timeout"
-}
-t faults/stall-source-advertisement stall "fault=stall match=$SOURCE_ADV" 0 1
-t faults/stall-fetch-retried stall "fault=stall match=$FETCH" 1 0
-t faults/stall-push stall "fault=stall match=$PUSH count=9" 1 4
 
 # ---- redirects: never to another host, never with credentials ----
 

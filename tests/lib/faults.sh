@@ -1,0 +1,46 @@
+# shellcheck shell=bash
+# The fault cases' harness (tests/integration/cases/97-faults.sh, 05-stalls.sh): a mirror through
+# the fault-injecting proxy (proxy.sh) with one rule, and what the target must hold afterwards.
+# Source after server.sh and testlib.sh.
+
+# shellcheck source=proxy.sh
+. "$(dirname "${BASH_SOURCE[0]}")/proxy.sh"
+
+FETCH='command=fetch'                  # the v2 fetch request (its body)
+PUSH='^POST\s\S*/git-receive-pack\s'   # the push request (no spaces: rules split on them)
+SOURCE_ADV='service=git-upload-pack'   # the source's ref advertisement
+TARGET_ADV='service=git-receive-pack'  # the target's ref advertisement
+
+# The target holds S after exit 0 and its old value otherwise, the outputs agree (when the run got
+# as far as reading the target), fsck is clean.
+assert_old_or_new() { # OLD NEW (SHAs; empty = absent)
+	local now
+	now=$(ref_value "$TN" "$REF")
+	if [ "$M_EXIT" = 0 ]; then
+		assert_eq "$2" "$now" "the target after exit 0"
+	else
+		assert_eq "$1" "$now" "the target after exit $M_EXIT"
+	fi
+	# Empty when the run failed before it read the target.
+	[ -z "$(output MIRROR_TARGET_SHA_AFTER)" ] || assert_output MIRROR_TARGET_SHA_AFTER "$now"
+	assert_fsck "$TN"
+}
+
+# fault EXIT KIND RULE [VAR=VALUE...]: mirrors through the proxy with RULE: a fast-forward of D
+# over B (KIND ff, the pack is indexed) or a creation of D (KIND create, the pack is only
+# spooled), and wants exit code EXIT with the target consistent with it.
+fault() {
+	local want=$1 kind=$2 rule=$3 old result
+	shift 3
+	case $kind in
+	ff) pair branch D B; old=$(c B) result=fast_forward ;;
+	create) pair branch D -; old= result=created ;;
+	esac
+	proxy_start "$rule" || return
+	MIRROR_BASE=$PROXY_BASE run_mirror "$SN" "$TN" "$REF" PLUGIN_RETRIES=0 "$@"
+	assert_exit "$want"
+	[ "$want" = 0 ] || result=failed
+	assert_result "$result"
+	assert_old_or_new "$old" "$(c D)"
+	[ "$(proxy_faults)" -gt 0 ] || fail "the fault never fired (rule: $rule)"
+}
