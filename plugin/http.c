@@ -23,6 +23,9 @@ typedef struct transfer {
 	bool more_ended;	/* req->more said it had no more */
 	uint64_t body_received; /* of this answer */
 	rm_meter meter;		/* progress lines */
+	uint64_t moved;		/* bytes moved both ways, at the last progress call */
+	int64_t moved_at_ms;	/* when a byte last moved (or the exchange started) */
+	bool stalled;		/* aborted: nothing moved for remote->timeout seconds */
 } transfer;
 
 int rm_http_global_init(void)
@@ -117,13 +120,28 @@ static void log_progress(transfer *t, curl_off_t down, curl_off_t up)
 		rm_log("%s: %s: %s", t->remote->side, up > down ? "sending" : "receiving", amount);
 }
 
+/* True when nothing moved for `timeout` seconds. libcurl's own low-speed check averages over a
+ * few seconds, so bytes just before a stall would stretch "no progress for 3 s" to about 9. */
+static bool stalled(transfer *t, uint64_t moved, int64_t now)
+{
+	if (moved != t->moved) {
+		t->moved = moved;
+		t->moved_at_ms = now;
+		return false;
+	}
+	return now - t->moved_at_ms >= (int64_t)t->remote->timeout * 1000;
+}
+
 static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
 		       curl_off_t ulnow)
 {
+	transfer *t = ud;
+
 	(void)dltotal;
 	(void)ultotal;
-	log_progress(ud, dlnow, ulnow);
-	return 0;
+	log_progress(t, dlnow, ulnow);
+	t->stalled = stalled(t, (uint64_t)dlnow + (uint64_t)ulnow, rm_now_ms());
+	return t->stalled; /* nonzero aborts the exchange */
 }
 
 static struct curl_slist *request_headers(const rm_http_request *req)
@@ -192,8 +210,6 @@ static int setup_curl(transfer *t, struct curl_slist *headers, char *errbuf)
 	curl_easy_setopt(c, CURLOPT_USERAGENT, "git/2.0 (refmirror/" RM_VERSION ")");
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, r->timeout);
-	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
-	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, r->timeout);
 	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_response_body);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, t);
@@ -240,10 +256,9 @@ static int report_curl_error(transfer *t, CURLcode rc, const char *errbuf)
 		return -1; /* the sink said why */
 	if (rc == CURLE_OPERATION_TIMEDOUT && r->deadline_ms && rm_now_ms() >= r->deadline_ms)
 		return deadline_reached(t);
-	if (rc == CURLE_OPERATION_TIMEDOUT)
-		return rm_error_set_transient(t->err, r->fail_exit,
-					      "%s: no progress for %ld s from %s (%s)", r->side,
-					      r->timeout, r->url, why);
+	if (t->stalled || rc == CURLE_OPERATION_TIMEDOUT) /* the latter: connecting */
+		return rm_error_set_transient(t->err, r->fail_exit, "%s: no progress for %ld s from %s",
+					      r->side, r->timeout, r->url);
 	if (is_transient_curl_error(rc))
 		return rm_error_set_transient(t->err, r->fail_exit, "%s: %s: %s", r->side, r->url,
 					      why);
@@ -312,7 +327,8 @@ int rm_http_exchange(rm_remote *remote, const rm_http_request *req, rm_http_resp
 	}
 	if (setup_curl(&t, headers, errbuf) < 0)
 		goto out;
-	rm_meter_start(&t.meter, rm_now_ms());
+	t.moved_at_ms = rm_now_ms();
+	rm_meter_start(&t.meter, t.moved_at_ms);
 	rc = curl_easy_perform(t.curl);
 	read_response(&t, resp);
 	if (rc != CURLE_OK) {

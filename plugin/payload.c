@@ -94,7 +94,10 @@ static int add_change(rm_payload *p, const char *name, const char *type, const r
 	ref = rm_refname_full(name, kind);
 	if (!ref)
 		return rm_error_set(err, RM_EXIT_USAGE, "payload: out of memory");
-	p->changes[p->nchanges++] = (rm_ref_change){ref, *old_sha, *new_sha};
+	grown[p->nchanges].ref = ref;
+	grown[p->nchanges].old_sha = *old_sha;
+	grown[p->nchanges].new_sha = *new_sha;
+	p->nchanges++;
 	return 0;
 }
 

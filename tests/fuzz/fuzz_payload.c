@@ -1,5 +1,6 @@
 /* Arbitrary bytes as a webhook body: either refused with a one-line "payload: " message and
- * nothing left to free, or read into changes that keep the header's promises. */
+ * nothing left to free, or read into changes that keep the header's promises, or into none for
+ * an event that is not a push. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,8 +25,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		return 0;
 	}
-	if (rc != 0 || err.exit_code != 0 || !p.provider || p.nchanges < 1 ||
-	    p.nchanges > RM_PAYLOAD_MAX_CHANGES)
+	if (rc != 0 || err.exit_code != 0 || p.nchanges > RM_PAYLOAD_MAX_CHANGES)
+		abort();
+	/* No change (and no provider) only for a known event that is not a push, said in one line. */
+	if (p.nchanges == 0 ? p.provider || !p.not_a_push[0] || strpbrk(p.not_a_push, "\r\n")
+			    : !p.provider)
 		abort();
 	for (size_t i = 0; i < p.nchanges; i++)
 		if (strncmp(p.changes[i].ref, "refs/", 5) != 0 ||

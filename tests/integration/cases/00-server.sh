@@ -82,7 +82,8 @@ server_deny_deletes() {
 	r=$(rname r)
 	seed_repo "$r" branch B refs/heads/main
 	repo_deny_deletes "$r"
-	out=$(git_auth -C "$RUN_DIR/world" push "$HTTP_BASE/$r.git" :refs/heads/main 2>&1) && fail "deletion worked"
+	out=$(git_auth -C "$RUN_DIR/world" push "$HTTP_BASE/$r.git" :refs/heads/main 2>&1) &&
+		fail "deletion worked"
 	grep -q 'deletion prohibited' <<<"$out" || fail "no 'deletion prohibited': $out"
 	assert_target_ref "$r" refs/heads/main "${W_COMMIT[B]}"
 }
