@@ -11,7 +11,14 @@
  * Either way the pack's trailing checksum is verified before the push can end: a spooled pack is
  * checked by rm_pack_finish before any push starts, and a relayed pack's last 20 bytes reach the
  * reader only after rm_pack_finish verified them, so a pack cut short or corrupted never
- * completes a push. No file outlives the pack. */
+ * completes a push. No file outlives the pack.
+ *
+ * Threads. A spool is used by one thread. A relay has two: the writer (the fetch) makes the calls
+ * marked "Writer", the reader (the push) those marked "Reader", each on its own thread and on its
+ * own state; rm_pack_reader_gone and rm_pack_writer_ended are the state one side publishes to the
+ * other (atomics). Calls marked "Writer" that only read (rm_pack_size, rm_pack_object_count) may
+ * also be made by another thread once the writer thread was joined, or once
+ * rm_pack_writer_ended returned true. rm_pack_free comes after both sides are done. */
 #ifndef RM_PACK_H
 #define RM_PACK_H
 
@@ -24,9 +31,9 @@
 typedef struct rm_pack rm_pack;
 
 /* Opens a spool in $TMPDIR (default /tmp) for a pack of at most `max_size` bytes, indexing it
- * in a private temporary folder. Returns 0, or -1 with *err (exit code `fail_exit`). Free with
- * rm_pack_free. */
-int rm_pack_open(rm_pack **out, uint64_t max_size, int fail_exit, rm_error *err);
+ * in a private temporary folder (every spool is indexed). Returns 0, or -1 with *err (exit code
+ * `fail_exit`). Free with rm_pack_free. */
+int rm_pack_open_spool(rm_pack **out, uint64_t max_size, int fail_exit, rm_error *err);
 
 /* Opens a relay (a socket pair) for a pack of at most `max_size` bytes. Returns 0, or -1 with
  * *err. The writer calls rm_pack_write, then rm_pack_finish or rm_pack_abandon, from one thread;
@@ -59,30 +66,30 @@ void rm_pack_wait_data(rm_pack *p);
 /* Reader of a relay: stops reading; a write still to come then fails. */
 void rm_pack_close_reader(rm_pack *p);
 
-/* Writer of a relay: true when a write failed because the reader had stopped reading. */
+/* Any thread: true once a write to the relay failed because the reader had stopped reading. */
 bool rm_pack_reader_gone(const rm_pack *p);
 
 /* Any thread: true once the writer of a relay finished or abandoned it. */
 bool rm_pack_writer_ended(const rm_pack *p);
 
-/* True for a relay, whose size is not known until its writer finished. */
+/* Any thread: true for a relay, whose size is not known until its writer finished. */
 bool rm_pack_is_relay(const rm_pack *p);
 
-/* After rm_pack_finish on an indexed pack: sets *found when some commit in the pack has
+/* After rm_pack_finish on a spool: sets *found when some commit in the pack has
  * `parent` among its parents, which, for a pack made with "want S, have T", holds exactly when
  * T is an ancestor of S. 0 or -1 with *err. */
 int rm_pack_has_child_of(rm_pack *p, const rm_oid *parent, bool *found, rm_error *err);
 
-/* Bytes the reader took so far: for a push, the pack bytes it sent, whether or not it ended. */
+/* Reader: bytes taken so far: for a push, the pack bytes it sent, whether or not it ended. */
 uint64_t rm_pack_bytes_read(const rm_pack *p);
 
-/* Bytes written so far (by the writer; read it from another thread only after the writer ended). */
+/* Writer: bytes written so far. */
 uint64_t rm_pack_size(const rm_pack *p);
 
-/* Objects in the pack, from its header (0 until 12 bytes were written). */
+/* Writer: objects in the pack, from its header (0 until 12 bytes were written). */
 uint32_t rm_pack_object_count(const rm_pack *p);
 
-/* Closes the spool or the pipe and removes every file the pack made. NULL is fine. */
+/* Closes the spool or the relay and removes every file the pack made. NULL is fine. */
 void rm_pack_free(rm_pack *p);
 
 #endif

@@ -12,11 +12,12 @@
 #include "plan.h"
 #include "progress.h"
 #include "receive_pack.h"
+#include "refname.h"
 #include "upload_pack.h"
 
 /* Everything one run holds; freed in one place whatever step failed. */
 typedef struct run {
-	const rm_settings *settings;
+	const rm_run_options *options;
 	const char *refname;
 	rm_trust *trust;	/* both sides' trusted CAs, built once for the run */
 	rm_remote src, tgt;
@@ -27,7 +28,7 @@ typedef struct run {
 	rm_pack *pack;
 } run;
 
-static rm_remote remote_for(const rm_endpoint *e, const rm_settings *s, const rm_trust *trust,
+static rm_remote remote_for(const rm_endpoint *e, const rm_run_options *o, const rm_trust *trust,
 			    const char *side, int fail_exit)
 {
 	rm_remote r = {.side = side,
@@ -36,9 +37,9 @@ static rm_remote remote_for(const rm_endpoint *e, const rm_settings *s, const rm
 		       .username = e->username,
 		       .token = e->token,
 		       .trust = trust,
-		       .timeout = s->timeout,
-		       .deadline_ms = s->deadline_at_ms,
-		       .deadline_s = s->deadline};
+		       .timeout = o->timeout,
+		       .deadline_ms = o->deadline_at_ms,
+		       .deadline_s = o->deadline};
 	return r;
 }
 
@@ -51,7 +52,7 @@ static int make_plan(run *r, const rm_decision *d, rm_error *err)
 			    .target = &r->target_refs,
 			    .source_version = r->source_info.version,
 			    .source_caps = r->source_info.caps,
-			    .dry_run = r->settings->dry_run};
+			    .dry_run = r->options->dry_run};
 
 	if (rm_plan_make(&r->plan, &in) < 0)
 		return rm_error_set(err, RM_EXIT_TARGET, "out of memory");
@@ -83,9 +84,9 @@ static int fetch_planned_pack(run *r, rm_error *err)
 /* Fetches the pack into an indexed spool, for the ancestry question. */
 static int fetch_spooled(run *r, rm_error *err)
 {
-	uint64_t max_size = r->settings->max_pack_size;
+	uint64_t max_size = r->options->max_pack_size;
 
-	if (rm_pack_open(&r->pack, max_size, RM_EXIT_SOURCE, err) < 0 ||
+	if (rm_pack_open_spool(&r->pack, max_size, RM_EXIT_SOURCE, err) < 0 ||
 	    fetch_planned_pack(r, err) < 0)
 		return -1;
 	log_pack(r);
@@ -113,7 +114,7 @@ static int read_both_sides(run *r, rm_outputs *out, rm_error *err)
 	if (rm_source_read_ref(&r->src, r->refname, &r->in.source, &r->source_info, err) < 0)
 		return -1;
 	out->source_sha = r->in.source;
-	rm_log("source: %s is %s (protocol v%d)", r->refname, rm_oid_short(&r->in.source),
+	rm_log("source: %s is %s (protocol v%d)", r->refname, rm_oid_short(&r->in.source).hex,
 	       r->source_info.version);
 	if (rm_target_read_refs(&r->tgt, &r->target_refs, err) < 0)
 		return -1;
@@ -122,7 +123,7 @@ static int read_both_sides(run *r, rm_outputs *out, rm_error *err)
 		r->in.target = t->oid;
 	out->target_sha_before = r->in.target;
 	out->target_sha_after = r->in.target;
-	rm_log("target: %s is %s", r->refname, rm_oid_short(&r->in.target));
+	rm_log("target: %s is %s", r->refname, rm_oid_short(&r->in.target).hex);
 	return 0;
 }
 
@@ -176,7 +177,8 @@ static int push_command(run *r, const rm_push_command *c, rm_oid *after, rm_erro
 		rm_error_clear(err);
 	}
 	*after = *new_value;
-	rm_log("target: %s %s -> %s", c->refname, rm_oid_short(&c->old), rm_oid_short(new_value));
+	rm_log("target: %s %s -> %s", c->refname, rm_oid_short(&c->old).hex,
+	       rm_oid_short(new_value).hex);
 	return 0;
 }
 
@@ -219,7 +221,7 @@ static int start_thread(pthread_t *thread, void *(*run_it)(void *), void *arg)
 static int relay(run *r, const rm_push_command *c, rm_oid *after, rm_error *err)
 {
 	relay_fetch f = {.r = r};
-	uint64_t max_size = r->settings->max_pack_size;
+	uint64_t max_size = r->options->max_pack_size;
 	pthread_t fetcher;
 	int rc;
 
@@ -255,7 +257,7 @@ static void log_what_would_be_done(const run *r, const rm_decision *d)
 	const rm_oid *new_value = d->action == RM_ACTION_DELETE ? &none : &r->in.source;
 
 	rm_log("dry run: would %s %s %s -> %s (the target is left as it is)", verbs[d->result],
-	       r->refname, rm_oid_short(&r->in.target), rm_oid_short(new_value));
+	       r->refname, rm_oid_short(&r->in.target).hex, rm_oid_short(new_value).hex);
 }
 
 /* Carries out the plan's push: one command today, its pack relayed or already spooled. */
@@ -284,31 +286,31 @@ static int mirror(run *r, rm_outputs *out, rm_error *err)
 	out->result = d.result;
 	if (d.action == RM_ACTION_NONE) /* also when the ancestry learnt allows no update */
 		return 0;
-	if (r->settings->dry_run) {
+	if (r->options->dry_run) {
 		log_what_would_be_done(r, &d);
 		return 0;
 	}
 	return execute_push(r, &out->target_sha_after, err);
 }
 
-int rm_mirror_ref(const rm_settings *s, const char *refname, const rm_oid *old, rm_outputs *out,
-		  rm_error *err)
+int rm_mirror_ref(const rm_run_options *o, const rm_endpoint *source, const rm_endpoint *target,
+		  const char *refname, const rm_oid *old, rm_outputs *out, rm_error *err)
 {
-	run r = {.settings = s, .refname = refname};
+	run r = {.options = o, .refname = refname};
 	uint64_t sent_before = out->pack_bytes; /* by earlier attempts */
 	int rc;
 
 	memset(out, 0, sizeof(*out));
 	out->reference = refname;
 	out->result = RM_RESULT_FAILED;
-	out->dry_run = s->dry_run;
-	r.trust = rm_trust_new(s->ca_cert);
-	r.src = remote_for(&s->source, s, r.trust, "source", RM_EXIT_SOURCE);
-	r.tgt = remote_for(&s->target, s, r.trust, "target", RM_EXIT_TARGET);
+	out->dry_run = o->dry_run;
+	r.trust = rm_trust_new(o->ca_pem);
+	r.src = remote_for(source, o, r.trust, "source", RM_EXIT_SOURCE);
+	r.tgt = remote_for(target, o, r.trust, "target", RM_EXIT_TARGET);
 	rm_advert_init(&r.target_refs);
 	r.in.old = *old;
-	r.in.is_tag = rm_ref_is_tag(refname);
-	r.in.sync_delete = s->sync_delete;
+	r.in.is_tag = rm_refname_is_tag(refname);
+	r.in.sync_delete = o->sync_delete;
 	if (!r.src.url || !r.tgt.url)
 		rc = rm_error_set(err, RM_EXIT_SOURCE, "out of memory");
 	else if (!r.trust) /* the source is the first side to need it */

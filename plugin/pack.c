@@ -19,18 +19,23 @@
 
 enum writer_state { RELAY_WRITING, RELAY_VERIFIED, RELAY_FAILED };
 
+/* Who touches what (pack.h says which calls are the writer's and which the reader's): set at
+ * opening, then read-only: fail_exit, spool (NULL or not). The writer's alone: check, the
+ * indexer's fields, relay_in. The reader's alone: relay_out, held, held_len, reader_done,
+ * bytes_read. Written by one thread and read by the other, so atomic: writer_state and
+ * reader_gone. */
 struct rm_pack {
 	int fail_exit;
 	rm_pack_check *check;	/* header, size limit and trailer, on every pack */
 
 	FILE *spool;		/* NULL for a relay */
-	git_indexer *indexer;	/* NULL when not indexing */
+	git_indexer *indexer;	/* a spool's, which every spool has */
 	git_indexer_progress progress; /* the indexer counts into it across calls */
 	char *index_dir;	/* the indexer's private folder, removed by rm_pack_free */
 	git_odb *odb;		/* the indexed pack, opened after rm_pack_finish */
 
 	int relay_in, relay_out;	/* the writer's and the reader's ends, -1 once closed */
-	bool reader_gone;		/* a write failed: the reader had stopped */
+	atomic_bool reader_gone;	/* a write failed: the reader had stopped */
 	atomic_int writer_state;	/* how the writer ended: enum writer_state */
 	unsigned char held[RM_PACK_TRAILER_LEN]; /* bytes the reader holds back: maybe the trailer */
 	size_t held_len;
@@ -108,7 +113,7 @@ static rm_pack *new_pack(uint64_t max_size, int fail_exit, rm_error *err)
 	return p;
 }
 
-int rm_pack_open(rm_pack **out, uint64_t max_size, int fail_exit, rm_error *err)
+int rm_pack_open_spool(rm_pack **out, uint64_t max_size, int fail_exit, rm_error *err)
 {
 	rm_pack *p = new_pack(max_size, fail_exit, err);
 
@@ -164,7 +169,7 @@ static int relay_send(rm_pack *p, const unsigned char *data, size_t len, rm_erro
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			p->reader_gone = true;
+			atomic_store(&p->reader_gone, true);
 			return rm_error_set(err, p->fail_exit, "pack: the push stopped taking the pack");
 		}
 		data += n;
@@ -181,7 +186,7 @@ int rm_pack_write(rm_pack *p, const void *data, size_t len, rm_error *err)
 		return relay_send(p, data, len, err);
 	if (fwrite(data, 1, len, p->spool) != len)
 		return rm_error_set(err, p->fail_exit, "pack: cannot write the spool file (disk full?)");
-	if (p->indexer && git_indexer_append(p->indexer, data, len, &p->progress) < 0)
+	if (git_indexer_append(p->indexer, data, len, &p->progress) < 0)
 		return libgit2_error(p, err, "bad pack data");
 	return 0;
 }
@@ -230,8 +235,6 @@ int rm_pack_finish(rm_pack *p, rm_error *err)
 		return -1;
 	if (fflush(p->spool) != 0 || fseek(p->spool, 0, SEEK_SET) != 0)
 		return rm_error_set(err, p->fail_exit, "pack: cannot read back the spool file");
-	if (!p->indexer)
-		return 0;
 	if (git_indexer_commit(p->indexer, &p->progress) < 0)
 		return libgit2_error(p, err, "bad pack");
 	return open_indexed_pack(p, err);
@@ -312,7 +315,7 @@ bool rm_pack_writer_ended(const rm_pack *p)
 
 bool rm_pack_reader_gone(const rm_pack *p)
 {
-	return p->reader_gone;
+	return atomic_load(&p->reader_gone);
 }
 
 void rm_pack_close_reader(rm_pack *p)

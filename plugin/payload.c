@@ -9,6 +9,7 @@
 #include <cjson/cJSON.h>
 
 #include "array.h"
+#include "refname.h"
 
 static const rm_oid zeros = {RM_ZERO_OID};
 static const rm_oid absent;
@@ -55,14 +56,14 @@ static int read_sha(rm_payload *p, rm_oid *out, const cJSON *item, const char *f
 	return rm_error_set(err, RM_EXIT_USAGE, "payload: %s: bad SHA in %s", p->provider, field);
 }
 
-/* The prefix that makes a short name of this type full, or NULL for an unknown type. */
-static const char *prefix_for_type(const char *type)
+/* The kind of ref a short name of this type ("branch" or "tag") is. */
+static rm_ref_kind kind_of_type(const char *type)
 {
 	if (type && strcmp(type, "branch") == 0)
-		return "refs/heads/";
+		return RM_REF_BRANCH;
 	if (type && strcmp(type, "tag") == 0)
-		return "refs/tags/";
-	return NULL;
+		return RM_REF_TAG;
+	return RM_REF_OTHER;
 }
 
 /* Appends a change. A name starting with refs/ is kept; a short one is made full by its type
@@ -70,14 +71,14 @@ static const char *prefix_for_type(const char *type)
 static int add_change(rm_payload *p, const char *name, const char *type, const rm_oid *old_sha,
 		      const rm_oid *new_sha, rm_error *err)
 {
-	const char *prefix = "";
+	rm_ref_kind kind = kind_of_type(type);
 	rm_ref_change *grown;
 	char *ref;
 
 	if (!name || !*name)
 		return rm_error_set(err, RM_EXIT_USAGE, "payload: %s: a change has no ref name",
 				    p->provider);
-	if (strncmp(name, "refs/", 5) != 0 && !(prefix = prefix_for_type(type)))
+	if (rm_refname_is_short(name) && kind == RM_REF_OTHER)
 		return rm_error_set(err, RM_EXIT_USAGE,
 				    "payload: %s: a ref name is neither full (refs/...) nor of "
 				    "type branch or tag",
@@ -90,11 +91,9 @@ static int add_change(rm_payload *p, const char *name, const char *type, const r
 	if (!grown)
 		return rm_error_set(err, RM_EXIT_USAGE, "payload: out of memory");
 	p->changes = grown;
-	ref = malloc(strlen(prefix) + strlen(name) + 1);
+	ref = rm_refname_full(name, kind);
 	if (!ref)
 		return rm_error_set(err, RM_EXIT_USAGE, "payload: out of memory");
-	strcpy(ref, prefix);
-	strcat(ref, name);
 	grown[p->nchanges].ref = ref;
 	grown[p->nchanges].old_sha = *old_sha;
 	grown[p->nchanges].new_sha = *new_sha;

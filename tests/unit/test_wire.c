@@ -381,7 +381,7 @@ static rm_pack *spooled_pack(transcript *t)
 	rm_pack *p = NULL;
 	rm_error err = {0};
 
-	assert_int_equal(rm_pack_open(&p, PACK_LIMIT, RM_EXIT_SOURCE, &err), 0);
+	assert_int_equal(rm_pack_open_spool(&p, PACK_LIMIT, RM_EXIT_SOURCE, &err), 0);
 	assert_int_equal(rm_pack_write(p, t->pack.data, t->pack.len, &err), 0);
 	assert_int_equal(rm_pack_finish(p, &err), 0);
 	return p;
@@ -402,7 +402,7 @@ static int call_fetch(session *s, char *args)
 		else if (nhaves < 8)
 			haves[nhaves++] = oid_arg(word);
 	}
-	assert_int_equal(rm_pack_open(&s->fetched, PACK_LIMIT, RM_EXIT_SOURCE, &s->err), 0);
+	assert_int_equal(rm_pack_open_spool(&s->fetched, PACK_LIMIT, RM_EXIT_SOURCE, &s->err), 0);
 	if (rm_fetch_pack(&s->src.remote, &s->info, &want, haves, nhaves, ofs_delta, s->fetched,
 			  &s->err) < 0)
 		return -1;
