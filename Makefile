@@ -16,6 +16,12 @@ BUILD   := build-asan
 BASIC_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 BASIC_LDFLAGS += -fsanitize=address,undefined
 endif
+# ThreadSanitizer (make test-tsan): the relay's fetch and push threads.
+ifeq ($(TSAN),1)
+BUILD   := build-tsan
+BASIC_CFLAGS += -fsanitize=thread -fno-omit-frame-pointer
+BASIC_LDFLAGS += -fsanitize=thread
+endif
 # The libFuzzer targets of tests/fuzz/ (make fuzz): clang, every UBSan report fatal.
 ifeq ($(FUZZ),1)
 BUILD   := build-fuzz
@@ -48,6 +54,7 @@ DEPS_integration    = test
 DEPS_test-yaml      = test
 DEPS_test-docs      = test
 DEPS_test-asan      = test
+DEPS_test-tsan      = test
 DEPS_test-valgrind  = valgrind
 DEPS_test-static    = test
 DEPS_fuzz           = fuzz
@@ -59,7 +66,7 @@ DEPS_format-check   = format
 DEPS_fresh-check    = fresh
 DEPS_GROUPS := $(if $(filter 1,$(NO_DEPS)),,$(sort $(foreach g,$(MAKECMDGOALS),$(DEPS_$(g)))))
 
-.PHONY: all deps test unit integration test-yaml test-docs demo clean bench test-asan test-valgrind static \
+.PHONY: all deps test unit integration test-yaml test-docs demo clean bench test-asan test-tsan test-valgrind static \
 	test-static fuzz fuzz-build lint format format-check fresh-check
 all: $(BUILD)/refmirror
 
@@ -112,6 +119,15 @@ test: $(BUILD)/refmirror $(UNIT_BINS) | deps
 test-asan:
 	$(MAKE) SANITIZE=1 DEVELOPER=$(or $(DEVELOPER),1) test
 
+# The relay under ThreadSanitizer: its unit test, and the integration cases that relay a pack
+# (creations, forced updates, transfers; a corrupt or cut pack, a failed push, a stalled relay,
+# progress while relaying). Any report fails (tests/tsan/run).
+TSAN_CASES ?= ^(branch|tag|atag)/(create|forced|moved)|transfer|faults/(corrupt|cut|push-)|deadline/relayed|progress/(relaying|pushing|preparing-relayed)
+test-tsan: | deps
+	@$(MAKE) --no-print-directory TSAN=1 DEVELOPER=$(or $(DEVELOPER),1) build-tsan/refmirror \
+		build-tsan/tests/test_pack
+	@tests/tsan/run build-tsan '$(TSAN_CASES)'
+
 # Each fuzz target for FUZZ_SECONDS on its seed corpus (read only; new inputs go to build-fuzz/):
 # fails on any crash, leak, UBSan report or timeout.
 fuzz: | deps
@@ -163,4 +179,4 @@ fresh-check: | deps
 	@scripts/fresh-machine-check
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-tsan build-fuzz

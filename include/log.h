@@ -6,10 +6,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Registers a secret to mask in every later line. The text is copied; NULL or "" is ignored. */
+/* Registers a secret to mask in every later line. The text is copied; NULL or "" is ignored.
+ * Call it before a second thread starts (main does, right after the settings): every thread
+ * then reads the secrets without a lock. */
 void rm_log_add_secret(const char *secret);
 
-/* Forgets all secrets (tests). */
+/* Forgets all secrets (tests; with no other thread running). */
 void rm_log_clear_secrets(void);
 
 /* Prints one line: "refmirror: " + message. */

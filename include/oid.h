@@ -31,8 +31,13 @@ bool rm_oid_equal(const rm_oid *a, const rm_oid *b);
 /* The wire form of an id for push commands: the id itself, or 40 zeros when absent. */
 const char *rm_oid_wire(const rm_oid *oid);
 
-/* The first 12 digits of the id for logs, or "(absent)". Points into a static buffer
- * rotated among 4 slots: valid until the 5th following call. */
-const char *rm_oid_short(const rm_oid *oid);
+/* An id shortened for logs. A value: each call returns its own, on any thread. */
+typedef struct rm_oid_abbrev {
+	char hex[13]; /* the first 12 digits, or "(absent)" */
+} rm_oid_abbrev;
+
+/* The id shortened for logs: rm_oid_short(&oid).hex, valid to the end of the statement that
+ * holds the call (or copy the value to keep it). */
+rm_oid_abbrev rm_oid_short(const rm_oid *oid);
 
 #endif

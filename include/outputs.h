@@ -19,20 +19,14 @@ typedef struct rm_outputs {
 	int exit_code;		/* the run's exit code (SPEC 2) */
 } rm_outputs;
 
-/* Appends the MIRROR_* keys to `path`. A NULL path writes nothing and succeeds. Newlines and
- * carriage returns in values become spaces so that each value stays on its line.
- * Returns 0, or -1 if the file could not be written (errno set). */
-int rm_outputs_write(const char *path, const rm_outputs *o);
-
 /* The index of the most severe of `n` >= 1 runs (rm_result_severity; the first on a tie). */
 size_t rm_outputs_most_severe(const rm_outputs *runs, size_t n);
 
-/* Appends the outputs of a run over `n` >= 1 refs: the keys of rm_outputs_write for the most
+/* Appends the outputs of a run over `n` >= 1 refs to `path`: the MIRROR_* keys of the most
  * severe run, except MIRROR_PACK_BYTES, the sum over all; then MIRROR_RESULTS, "ref:result" of
- * each run in order, comma-separated. 0 or -1 as rm_outputs_write. */
+ * each run in order, comma-separated. Newlines and carriage returns in values become spaces so
+ * that each value stays on its line. A NULL path writes nothing and succeeds. Returns 0, or -1
+ * if the file could not be written (errno set). */
 int rm_outputs_write_runs(const char *path, const rm_outputs *runs, size_t n);
-
-/* Appends one KEY/value pair in the file's format. 0 or -1 as above. */
-int rm_outputs_write_pair(const char *path, const char *key, const char *value);
 
 #endif

@@ -9,7 +9,15 @@
  * bytes reach the reader only after rm_pack_finish verified them, so a pack cut short or
  * corrupted never completes a push. When asked (rm_pack_scan_for_child_of), the commits streaming
  * past answer SPEC 4's ancestry question (pack_scan.h), and the trailer can be held back until
- * that answer is "yes": a "no" or "unknown" leaves the target a truncated pack, refused whole. */
+ * that answer is "yes": a "no" or "unknown" leaves the target a truncated pack, refused whole.
+ *
+ * Threads. A relay has two: the writer (the fetch) makes the calls marked "Writer", the reader
+ * (the push) those marked "Reader", each on its own thread and on its own state;
+ * rm_pack_reader_gone and rm_pack_writer_ended are the state one side publishes to the other
+ * (atomics). Calls marked "Writer" that only read (rm_pack_size, rm_pack_object_count,
+ * rm_pack_child_of, rm_pack_held_back) may also be made by another thread once the writer
+ * thread was joined, or once rm_pack_writer_ended returned true. A sink has the writer only.
+ * rm_pack_free comes after both sides are done. */
 #ifndef RM_PACK_H
 #define RM_PACK_H
 
@@ -33,18 +41,18 @@ int rm_pack_open_sink(rm_pack **out, uint64_t max_size, int fail_exit, rm_error 
  * once both are done. */
 int rm_pack_open_relay(rm_pack **out, uint64_t max_size, int fail_exit, rm_error *err);
 
-/* Before the first write: reads the commits of the pack for one with `parent` among its parents
+/* Writer, before its first write: reads the commits of the pack for one with `parent` among its parents
  * (rm_pack_child_of). With `hold_unless_child`, rm_pack_finish lets the reader have the trailer
  * only when the answer is yes. 0, or -1 with *err (out of memory). */
 int rm_pack_scan_for_child_of(rm_pack *p, const rm_oid *parent, bool hold_unless_child,
 			      rm_error *err);
 
-/* Once the writer ended (from another thread: after joining it): the scan's answer, *why saying
+/* Writer, once it ended: the scan's answer, *why saying
  * why when it is RM_PACK_SCAN_UNKNOWN (valid while the pack lives; `why` may be NULL). Only
  * after rm_pack_scan_for_child_of. */
 rm_pack_scan_answer rm_pack_child_of(const rm_pack *p, const char **why);
 
-/* Once the writer ended: true when rm_pack_finish found the pack whole and its checksum right,
+/* Writer, once it ended: true when rm_pack_finish found the pack whole and its checksum right,
  * but held its trailer back because the scan did not answer yes. */
 bool rm_pack_held_back(const rm_pack *p);
 
@@ -72,22 +80,22 @@ void rm_pack_wait_data(rm_pack *p);
 /* Reader of a relay: stops reading; a write still to come then fails. */
 void rm_pack_close_reader(rm_pack *p);
 
-/* Writer of a relay: true when a write failed because the reader had stopped reading. */
+/* Any thread: true once a write to the relay failed because the reader had stopped reading. */
 bool rm_pack_reader_gone(const rm_pack *p);
 
 /* Any thread: true once the writer of a relay finished or abandoned it. */
 bool rm_pack_writer_ended(const rm_pack *p);
 
-/* True for a relay, whose size is not known until its writer finished. */
+/* Any thread: true for a relay, whose size is not known until its writer finished. */
 bool rm_pack_is_relay(const rm_pack *p);
 
-/* Bytes the reader took so far: for a push, the pack bytes it sent, whether or not it ended. */
+/* Reader: bytes taken so far: for a push, the pack bytes it sent, whether or not it ended. */
 uint64_t rm_pack_bytes_read(const rm_pack *p);
 
-/* Bytes written so far (by the writer; read it from another thread only after the writer ended). */
+/* Writer: bytes written so far. */
 uint64_t rm_pack_size(const rm_pack *p);
 
-/* Objects in the pack, from its header (0 until 12 bytes were written). */
+/* Writer: objects in the pack, from its header (0 until 12 bytes were written). */
 uint32_t rm_pack_object_count(const rm_pack *p);
 
 /* Closes the relay. NULL is fine. */

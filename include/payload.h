@@ -18,7 +18,7 @@
 typedef struct rm_ref_change {
 	char *ref;	/* full ref name: refs/... as the body gives it, or refs/heads/ or
 			 * refs/tags/ + a short name by its type; not checked against git's
-			 * naming rules (rm_ref_name_is_valid does that) */
+			 * naming rules (rm_refname_is_valid does that) */
 	rm_oid old_sha; /* absent when the body does not say; zeros = the ref did not exist */
 	rm_oid new_sha; /* absent when the body does not say; zeros = the ref was deleted */
 } rm_ref_change;

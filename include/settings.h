@@ -5,18 +5,12 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "endpoint.h"
 #include "error.h"
 #include "oid.h"
 
-/* One side of the mirror. All strings are owned by the rm_settings. */
-typedef struct rm_endpoint {
-	char *url;	/* http(s) URL with any credentials taken out, no trailing slash */
-	char *username;	/* from the setting, else the URL, else "git" */
-	char *token;	/* NULL when anonymous */
-} rm_endpoint;
-
 typedef struct rm_settings {
-	rm_endpoint source;
+	rm_endpoint source;	/* its strings owned by the rm_settings */
 	rm_endpoint target;
 	char *reference;	/* full ref name, NULL when a payload is to give it */
 	rm_oid old_sha;		/* absent when not given; 40 zeros = did not exist */
@@ -42,11 +36,5 @@ typedef const char *(*rm_env_lookup)(const char *name);
 int rm_settings_load(rm_settings *s, rm_env_lookup lookup, rm_error *err);
 
 void rm_settings_free(rm_settings *s);
-
-/* True when `name` is a valid full ref name (refs/..., git check-ref-format rules). */
-bool rm_ref_name_is_valid(const char *name);
-
-/* True for refs/tags/...: tags never fast-forward. */
-bool rm_ref_is_tag(const char *name);
 
 #endif

@@ -5,12 +5,13 @@
 
 #include "log.h"
 #include "payload.h"
+#include "refname.h"
 
 static int add_job(rm_jobs *jobs, const char *ref, const rm_oid *old_sha, rm_error *err)
 {
 	rm_job *job = &jobs->jobs[jobs->n];
 
-	if (!rm_ref_name_is_valid(ref))
+	if (!rm_refname_is_valid(ref))
 		return rm_error_set(err, RM_EXIT_USAGE,
 				    "payload: '%.200s' is not a valid full ref name", ref);
 	job->ref = strdup(ref);

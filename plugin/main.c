@@ -1,13 +1,10 @@
 /* refmirror: mirrors git refs from a source repository to a target repository.
  * Settings come from PLUGIN_* variables (settings.h); this file only wires the modules. */
-#include <errno.h>
 #include <git2.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "error.h"
 #include "http.h"
@@ -15,7 +12,7 @@
 #include "log.h"
 #include "mirror.h"
 #include "outputs.h"
-#include "progress.h"
+#include "retry.h"
 #include "settings.h"
 #include "version.h"
 
@@ -30,60 +27,32 @@ static const char *lookup(const char *name)
 	return getenv(name);
 }
 
-/* Longest wait a server's Retry-After gets: a CI step should not sit idle for longer on one
- * request, and a server asking for more is better retried early than not at all. */
-#define RETRY_AFTER_MAX 60
-
-/* The wait before the retry that follows failed attempt `attempt` (1, 2, ...), in ms (SPEC 6):
- * retry_delay seconds doubled for each attempt before (1 s, 2 s, 4 s ... by default) plus up to
- * half again at random; or, when the server said when to come back (429 or 503 with
- * Retry-After), that long, at most RETRY_AFTER_MAX seconds. */
-static int64_t retry_wait_ms(const rm_settings *s, int attempt, long retry_after)
+/* How each ref is mirrored: the settings that rm_mirror_ref needs. */
+static rm_run_options run_options(const rm_settings *s)
 {
-	int64_t base = (int64_t)s->retry_delay * 1000 << (attempt < 7 ? attempt - 1 : 6);
-
-	if (retry_after > 0)
-		return INT64_C(1000) * (retry_after < RETRY_AFTER_MAX ? retry_after
-									  : RETRY_AFTER_MAX);
-	return base + (int64_t)((unsigned)rand() % (unsigned)(base / 2 + 1));
-}
-
-/* Says why attempt `attempt` of `attempts` failed, then waits for the next one. Returns false,
- * without waiting, when the deadline would pass before the next attempt could start. */
-static bool wait_to_retry(const rm_settings *s, const rm_error *err, int attempt, int attempts)
-{
-	int64_t ms = retry_wait_ms(s, attempt, err->retry_after);
-	struct timespec ts = {.tv_sec = (time_t)(ms / 1000),
-			      .tv_nsec = (long)(ms % 1000) * 1000000L};
-
-	if (s->deadline_at_ms && rm_now_ms() + ms >= s->deadline_at_ms) {
-		rm_log("%s (attempt %d of %d); not retrying: deadline of %ld s reached before the "
-		       "retry in %.1f s",
-		       err->msg, attempt, attempts, s->deadline, ms / 1000.0);
-		return false;
-	}
-	if (err->retry_after > 0)
-		rm_log("%s (attempt %d of %d); retrying in %lld s (the server asked for %ld s)",
-		       err->msg, attempt, attempts, (long long)(ms / 1000), err->retry_after);
-	else
-		rm_log("%s (attempt %d of %d); retrying in %.1f s", err->msg, attempt, attempts,
-		       ms / 1000.0);
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-	return true;
+	rm_run_options o = {.dry_run = s->dry_run,
+			    .sync_delete = s->sync_delete,
+			    .max_pack_size = s->max_pack_size,
+			    .ca_pem = s->ca_cert,
+			    .timeout = s->timeout,
+			    .deadline = s->deadline,
+			    .deadline_at_ms = s->deadline_at_ms};
+	return o;
 }
 
 /* A retry starts over from reading both sides, so it is always safe (SPEC 6). */
-static void mirror_with_retries(const rm_settings *s, const rm_job *job, rm_outputs *out)
+static void mirror_with_retries(const rm_settings *s, rm_retry *retry, const rm_job *job,
+				rm_outputs *out)
 {
-	int attempts = s->retries + 1;
+	rm_run_options o = run_options(s);
 	rm_error err;
 
 	for (int attempt = 1;; attempt++) {
 		rm_error_clear(&err);
-		out->exit_code = rm_mirror_ref(s, job->ref, &job->old_sha, out, &err);
-		if (out->exit_code == 0 || !err.transient || attempt >= attempts ||
-		    !wait_to_retry(s, &err, attempt, attempts))
+		out->exit_code =
+		    rm_mirror_ref(&o, &s->source, &s->target, job->ref, &job->old_sha, out, &err);
+		if (out->exit_code == 0 || !err.transient || attempt >= retry->attempts ||
+		    !rm_retry_wait(retry, &err, attempt))
 			break;
 	}
 	if (err.exit_code)
@@ -95,6 +64,12 @@ static int mirror_all(const rm_settings *s, const rm_jobs *jobs)
 {
 	rm_outputs *runs = calloc(jobs->n, sizeof(*runs));
 	const char *path = getenv("DRONE_OUTPUT");
+	rm_retry retry = {.attempts = s->retries + 1,
+			  .delay_s = s->retry_delay,
+			  .deadline_s = s->deadline,
+			  .deadline_at_ms = s->deadline_at_ms,
+			  .jitter = rm_retry_seed()};
+	size_t worst;
 	int code;
 
 	if (!runs) {
@@ -105,15 +80,15 @@ static int mirror_all(const rm_settings *s, const rm_jobs *jobs)
 		rm_log("mirroring %s%s%s", jobs->jobs[i].ref,
 		       rm_oid_is_set(&jobs->jobs[i].old_sha) ? ", old SHA " : "",
 		       jobs->jobs[i].old_sha.hex);
-		mirror_with_retries(s, &jobs->jobs[i], &runs[i]);
+		mirror_with_retries(s, &retry, &jobs->jobs[i], &runs[i]);
 	}
-	code = runs[rm_outputs_most_severe(runs, jobs->n)].exit_code;
+	worst = rm_outputs_most_severe(runs, jobs->n);
+	code = runs[worst].exit_code;
 	if (path && *path && rm_outputs_write_runs(path, runs, jobs->n) < 0)
 		rm_log("warning: cannot write the step outputs to %s", path);
 	if (jobs->n > 1)
-		rm_log("result: %s over %zu refs (exit %d)",
-		       rm_result_name(runs[rm_outputs_most_severe(runs, jobs->n)].result), jobs->n,
-		       code);
+		rm_log("result: %s over %zu refs (exit %d)", rm_result_name(runs[worst].result),
+		       jobs->n, code);
 	free(runs);
 	return code;
 }
@@ -153,7 +128,6 @@ int main(int argc, char **argv)
 		fputs(usage, help ? stdout : stderr);
 		return help ? 0 : RM_EXIT_USAGE;
 	}
-	srand((unsigned)time(NULL) ^ (unsigned)getpid());
 	if (rm_settings_load(&s, lookup, &err) < 0)
 		return fail_early(&err, false);
 	rm_log_add_secret(s.source.token);
@@ -165,14 +139,13 @@ int main(int argc, char **argv)
 	} else if (git_libgit2_init() < 0 || rm_http_global_init() < 0) {
 		rm_error_set(&err, RM_EXIT_SOURCE, "cannot initialise libgit2 or libcurl");
 		code = fail_early(&err, s.dry_run);
-		rm_jobs_free(&jobs);
 	} else {
 		rm_log("refmirror %s: from %s to %s%s", RM_VERSION, s.source.url, s.target.url,
 		       s.dry_run ? " (dry run)" : "");
 		code = mirror_all(&s, &jobs);
-		rm_jobs_free(&jobs);
 		git_libgit2_shutdown();
 	}
+	rm_jobs_free(&jobs); /* empty after a failure or a non-push event */
 	rm_settings_free(&s);
 	return code;
 }

@@ -13,11 +13,12 @@
 #include "plan.h"
 #include "progress.h"
 #include "receive_pack.h"
+#include "refname.h"
 #include "upload_pack.h"
 
 /* Everything one run holds; freed in one place whatever step failed. */
 typedef struct run {
-	const rm_settings *settings;
+	const rm_run_options *options;
 	const char *refname;
 	rm_trust *trust;	/* both sides' trusted CAs, built once for the run */
 	rm_remote src, tgt;
@@ -29,7 +30,7 @@ typedef struct run {
 	rm_pack *pack;
 } run;
 
-static rm_remote remote_for(const rm_endpoint *e, const rm_settings *s, const rm_trust *trust,
+static rm_remote remote_for(const rm_endpoint *e, const rm_run_options *o, const rm_trust *trust,
 			    const char *side, int fail_exit)
 {
 	rm_remote r = {.side = side,
@@ -38,9 +39,9 @@ static rm_remote remote_for(const rm_endpoint *e, const rm_settings *s, const rm
 		       .username = e->username,
 		       .token = e->token,
 		       .trust = trust,
-		       .timeout = s->timeout,
-		       .deadline_ms = s->deadline_at_ms,
-		       .deadline_s = s->deadline};
+		       .timeout = o->timeout,
+		       .deadline_ms = o->deadline_at_ms,
+		       .deadline_s = o->deadline};
 	return r;
 }
 
@@ -56,7 +57,7 @@ static int make_plan(run *r, const rm_decision *d, rm_error *err)
 			    .target = &r->target_refs,
 			    .source_version = r->source_info.version,
 			    .source_caps = r->source_info.caps,
-			    .dry_run = r->settings->dry_run};
+			    .dry_run = r->options->dry_run};
 
 	if (rm_plan_make(&r->plan, &in) < 0)
 		return rm_error_set(err, RM_EXIT_TARGET, "out of memory");
@@ -71,7 +72,7 @@ static void log_pack(const run *r)
 	       (unsigned long long)rm_pack_size(r->pack), nhaves, nhaves == 1 ? "" : "s");
 }
 
-/* Fetches the plan's pack into r->pack (spool or relay) and ends it there: verified, or
+/* Fetches the plan's pack into r->pack (relay or sink) and ends it there: verified, or
  * abandoned when the fetch failed. A plan of one ref has one want. */
 static int fetch_planned_pack(run *r, rm_error *err)
 {
@@ -90,7 +91,7 @@ static int fetch_planned_pack(run *r, rm_error *err)
  * pack's trailer only then. */
 static int open_pack(run *r, const rm_decision *d, rm_error *err)
 {
-	uint64_t max_size = r->settings->max_pack_size;
+	uint64_t max_size = r->options->max_pack_size;
 	bool hold = r->plan.ncommands && r->plan.commands[0].awaits_ancestry;
 	int rc = r->plan.transfer == RM_TRANSFER_READ
 			 ? rm_pack_open_sink(&r->pack, max_size, RM_EXIT_SOURCE, err)
@@ -125,7 +126,7 @@ static int learn_ancestry(run *r, rm_decision *d, bool pushed, rm_error *err)
 			return rm_error_set(err, RM_EXIT_SOURCE,
 					    "source: the pack cannot tell whether %s is an ancestor "
 					    "of %s (%s); nothing was pushed",
-					    rm_oid_short(&r->in.target), rm_oid_short(&r->in.source),
+					    rm_oid_short(&r->in.target).hex, rm_oid_short(&r->in.source).hex,
 					    why);
 		rm_log("ancestry: the pack cannot tell (%s); the old SHA allowed the push", why);
 		r->in.ancestry = RM_ANCESTRY_NO;
@@ -145,7 +146,7 @@ static int read_both_sides(run *r, rm_outputs *out, rm_error *err)
 	if (rm_source_read_ref(&r->src, r->refname, &r->in.source, &r->source_info, err) < 0)
 		return -1;
 	out->source_sha = r->in.source;
-	rm_log("source: %s is %s (protocol v%d)", r->refname, rm_oid_short(&r->in.source),
+	rm_log("source: %s is %s (protocol v%d)", r->refname, rm_oid_short(&r->in.source).hex,
 	       r->source_info.version);
 	if (rm_target_read_refs(&r->tgt, &r->target_refs, err) < 0)
 		return -1;
@@ -154,7 +155,7 @@ static int read_both_sides(run *r, rm_outputs *out, rm_error *err)
 		r->in.target = t->oid;
 	out->target_sha_before = r->in.target;
 	out->target_sha_after = r->in.target;
-	rm_log("target: %s is %s", r->refname, rm_oid_short(&r->in.target));
+	rm_log("target: %s is %s", r->refname, rm_oid_short(&r->in.target).hex);
 	return 0;
 }
 
@@ -191,7 +192,7 @@ static int push_command(run *r, const rm_push_command *c, rm_oid *after, rm_erro
 	rm_oid now;
 
 	if (rm_push(&r->tgt, &r->plan.push_caps, c, pack, err) < 0) {
-		if (pack && rm_pack_is_relay(pack))
+		if (pack)
 			rm_pack_close_reader(pack); /* the fetch ends now, not at its next write */
 		/* The outputs tell what the target holds now, whoever moved it; and a push whose
 		 * answer was lost or garbled may well have been applied (SPEC 6). Unread after
@@ -208,7 +209,8 @@ static int push_command(run *r, const rm_push_command *c, rm_oid *after, rm_erro
 		rm_error_clear(err);
 	}
 	*after = *new_value;
-	rm_log("target: %s %s -> %s", c->refname, rm_oid_short(&c->old), rm_oid_short(new_value));
+	rm_log("target: %s %s -> %s", c->refname, rm_oid_short(&c->old).hex,
+	       rm_oid_short(new_value).hex);
 	return 0;
 }
 
@@ -306,7 +308,7 @@ static void log_what_would_be_done(const run *r, const rm_decision *d)
 	const rm_oid *new_value = d->action == RM_ACTION_DELETE ? &none : &r->in.source;
 
 	rm_log("dry run: would %s %s %s -> %s (the target is left as it is)", verbs[d->result],
-	       r->refname, rm_oid_short(&r->in.target), rm_oid_short(new_value));
+	       r->refname, rm_oid_short(&r->in.target).hex, rm_oid_short(new_value).hex);
 }
 
 /* Before any pack: a source that does not hold T cannot have it in the history of S, so the
@@ -320,8 +322,8 @@ static int ask_source_for_target(run *r, rm_decision *d, rm_error *err)
 		return -1;
 	if (holds != RM_SOURCE_HOLDS_NO)
 		return 0;
-	rm_log("source: does not hold %s, so it is no ancestor of %s", rm_oid_short(&r->in.target),
-	       rm_oid_short(&r->in.source));
+	rm_log("source: does not hold %s, so it is no ancestor of %s", rm_oid_short(&r->in.target).hex,
+	       rm_oid_short(&r->in.source).hex);
 	r->source_lacks_target = true;
 	r->in.ancestry = RM_ANCESTRY_NO;
 	*d = rm_decide(&r->in);
@@ -348,7 +350,7 @@ static int mirror(run *r, rm_outputs *out, rm_error *err)
 	out->result = d.result;
 	if (d.action == RM_ACTION_NONE) /* also when the ancestry learnt allows no update */
 		return 0;
-	if (r->settings->dry_run) {
+	if (r->options->dry_run) {
 		log_what_would_be_done(r, &d);
 		return 0;
 	}
@@ -360,24 +362,24 @@ static int mirror(run *r, rm_outputs *out, rm_error *err)
 	return 0;
 }
 
-int rm_mirror_ref(const rm_settings *s, const char *refname, const rm_oid *old, rm_outputs *out,
-		  rm_error *err)
+int rm_mirror_ref(const rm_run_options *o, const rm_endpoint *source, const rm_endpoint *target,
+		  const char *refname, const rm_oid *old, rm_outputs *out, rm_error *err)
 {
-	run r = {.settings = s, .refname = refname};
+	run r = {.options = o, .refname = refname};
 	uint64_t sent_before = out->pack_bytes; /* by earlier attempts */
 	int rc;
 
 	memset(out, 0, sizeof(*out));
 	out->reference = refname;
 	out->result = RM_RESULT_FAILED;
-	out->dry_run = s->dry_run;
-	r.trust = rm_trust_new(s->ca_cert);
-	r.src = remote_for(&s->source, s, r.trust, "source", RM_EXIT_SOURCE);
-	r.tgt = remote_for(&s->target, s, r.trust, "target", RM_EXIT_TARGET);
+	out->dry_run = o->dry_run;
+	r.trust = rm_trust_new(o->ca_pem);
+	r.src = remote_for(source, o, r.trust, "source", RM_EXIT_SOURCE);
+	r.tgt = remote_for(target, o, r.trust, "target", RM_EXIT_TARGET);
 	rm_advert_init(&r.target_refs);
 	r.in.old = *old;
-	r.in.is_tag = rm_ref_is_tag(refname);
-	r.in.sync_delete = s->sync_delete;
+	r.in.is_tag = rm_refname_is_tag(refname);
+	r.in.sync_delete = o->sync_delete;
 	if (!r.src.url || !r.tgt.url)
 		rc = rm_error_set(err, RM_EXIT_SOURCE, "out of memory");
 	else if (!r.trust) /* the source is the first side to need it */

@@ -43,14 +43,10 @@ const char *rm_oid_wire(const rm_oid *oid)
 	return rm_oid_is_set(oid) ? oid->hex : RM_ZERO_OID;
 }
 
-const char *rm_oid_short(const rm_oid *oid)
+rm_oid_abbrev rm_oid_short(const rm_oid *oid)
 {
-	static char slots[4][13];
-	static unsigned next;
-	char *slot = slots[next++ % 4];
+	rm_oid_abbrev a;
 
-	if (!rm_oid_is_set(oid))
-		return "(absent)";
-	snprintf(slot, sizeof(slots[0]), "%.12s", oid->hex);
-	return slot;
+	snprintf(a.hex, sizeof(a.hex), "%.12s", rm_oid_is_set(oid) ? oid->hex : "(absent)");
+	return a;
 }

@@ -25,13 +25,12 @@ static void write_one_line(FILE *f, const char *value)
 		fputc(*c == '\n' || *c == '\r' ? ' ' : *c, f);
 }
 
-int rm_outputs_write_pair(const char *path, const char *key, const char *value)
+/* Appends one KEY/value pair in the file's format. */
+static int write_pair(const char *path, const char *key, const char *value)
 {
 	FILE *f;
 	int failed;
 
-	if (!path)
-		return 0;
 	f = fopen(path, "a");
 	if (!f)
 		return -1;
@@ -44,7 +43,8 @@ int rm_outputs_write_pair(const char *path, const char *key, const char *value)
 	return 0;
 }
 
-int rm_outputs_write(const char *path, const rm_outputs *o)
+/* Appends the MIRROR_* keys of one run. */
+static int write_run(const char *path, const rm_outputs *o)
 {
 	char pack_bytes[24];
 	const struct {
@@ -64,7 +64,7 @@ int rm_outputs_write(const char *path, const rm_outputs *o)
 
 	snprintf(pack_bytes, sizeof(pack_bytes), "%" PRIu64, o->pack_bytes);
 	for (size_t i = 0; i < RM_ARRAY_SIZE(pairs); i++)
-		if (rm_outputs_write_pair(path, pairs[i].key, pairs[i].value) < 0)
+		if (write_pair(path, pairs[i].key, pairs[i].value) < 0)
 			return -1;
 	return 0;
 }
@@ -95,10 +95,8 @@ int rm_outputs_write_runs(const char *path, const rm_outputs *runs, size_t n)
 			rc |= rm_buf_printf(&results, "%s%s:%s", results.len ? "," : "",
 					    runs[i].reference, rm_result_name(runs[i].result));
 	}
-	if (rc == 0 && rm_outputs_write(path, &summary) == 0 &&
-	    rm_outputs_write_pair(path, "MIRROR_RESULTS", results.data) == 0)
-		rc = 0;
-	else
+	if (rc == 0 &&
+	    (write_run(path, &summary) < 0 || write_pair(path, "MIRROR_RESULTS", results.data) < 0))
 		rc = -1;
 	rm_buf_free(&results);
 	return rc;

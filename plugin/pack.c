@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdatomic.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -17,6 +16,11 @@
 
 enum writer_state { RELAY_WRITING, RELAY_VERIFIED, RELAY_FAILED };
 
+/* Who touches what (pack.h says which calls are the writer's and which the reader's): set at
+ * opening, then read-only: fail_exit, relay. The writer's alone: check, scan,
+ * hold_unless_child, held_back, relay_in. The reader's alone: relay_out, held, held_len,
+ * reader_done, bytes_read. Written by one thread and read by the other, so atomic: writer_state
+ * and reader_gone. */
 struct rm_pack {
 	int fail_exit;
 	rm_pack_check *check;	/* header, size limit and trailer, on every pack */
@@ -26,7 +30,7 @@ struct rm_pack {
 
 	bool relay;		/* false: read and dropped */
 	int relay_in, relay_out;	/* the writer's and the reader's ends, -1 once closed */
-	bool reader_gone;		/* a write failed: the reader had stopped */
+	atomic_bool reader_gone;	/* a write failed: the reader had stopped */
 	atomic_int writer_state;	/* how the writer ended: enum writer_state */
 	unsigned char held[RM_PACK_TRAILER_LEN]; /* bytes the reader holds back: maybe the trailer */
 	size_t held_len;
@@ -113,7 +117,7 @@ static int relay_send(rm_pack *p, const unsigned char *data, size_t len, rm_erro
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			p->reader_gone = true;
+			atomic_store(&p->reader_gone, true);
 			return rm_error_set(err, p->fail_exit, "pack: the push stopped taking the pack");
 		}
 		data += n;
@@ -224,7 +228,7 @@ bool rm_pack_writer_ended(const rm_pack *p)
 
 bool rm_pack_reader_gone(const rm_pack *p)
 {
-	return p->reader_gone;
+	return atomic_load(&p->reader_gone);
 }
 
 void rm_pack_close_reader(rm_pack *p)

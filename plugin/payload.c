@@ -9,6 +9,7 @@
 #include <cjson/cJSON.h>
 
 #include "array.h"
+#include "refname.h"
 
 static const rm_oid zeros = {RM_ZERO_OID};
 static const rm_oid absent;
@@ -55,14 +56,14 @@ static int read_sha(rm_payload *p, rm_oid *out, const cJSON *item, const char *f
 	return rm_error_set(err, RM_EXIT_USAGE, "payload: %s: bad SHA in %s", p->provider, field);
 }
 
-/* The prefix that makes a short name of this type full, or NULL for an unknown type. */
-static const char *prefix_for_type(const char *type)
+/* The kind of ref a short name of this type ("branch" or "tag") is. */
+static rm_ref_kind kind_of_type(const char *type)
 {
 	if (type && strcmp(type, "branch") == 0)
-		return "refs/heads/";
+		return RM_REF_BRANCH;
 	if (type && strcmp(type, "tag") == 0)
-		return "refs/tags/";
-	return NULL;
+		return RM_REF_TAG;
+	return RM_REF_OTHER;
 }
 
 /* Appends a change. A name starting with refs/ is kept; a short one is made full by its type
@@ -70,14 +71,14 @@ static const char *prefix_for_type(const char *type)
 static int add_change(rm_payload *p, const char *name, const char *type, const rm_oid *old_sha,
 		      const rm_oid *new_sha, rm_error *err)
 {
-	const char *prefix = "";
+	rm_ref_kind kind = kind_of_type(type);
 	rm_ref_change *grown;
 	char *ref;
 
 	if (!name || !*name)
 		return rm_error_set(err, RM_EXIT_USAGE, "payload: %s: a change has no ref name",
 				    p->provider);
-	if (strncmp(name, "refs/", 5) != 0 && !(prefix = prefix_for_type(type)))
+	if (rm_refname_is_short(name) && kind == RM_REF_OTHER)
 		return rm_error_set(err, RM_EXIT_USAGE,
 				    "payload: %s: a ref name is neither full (refs/...) nor of "
 				    "type branch or tag",
@@ -90,11 +91,9 @@ static int add_change(rm_payload *p, const char *name, const char *type, const r
 	if (!grown)
 		return rm_error_set(err, RM_EXIT_USAGE, "payload: out of memory");
 	p->changes = grown;
-	ref = malloc(strlen(prefix) + strlen(name) + 1);
+	ref = rm_refname_full(name, kind);
 	if (!ref)
 		return rm_error_set(err, RM_EXIT_USAGE, "payload: out of memory");
-	strcpy(ref, prefix);
-	strcat(ref, name);
 	grown[p->nchanges].ref = ref;
 	grown[p->nchanges].old_sha = *old_sha;
 	grown[p->nchanges].new_sha = *new_sha;
@@ -407,9 +406,19 @@ static bool is_known_non_push(rm_payload *p, const cJSON *body)
 
 /* --- The raw text. --- */
 
-/* cJSON recurses once per level of nesting: deep bodies are refused before it sees them, by
- * counting the brackets that open arrays and objects (outside strings). */
-static bool nested_too_deep(const char *body, size_t len)
+/* True at body[i] == '\\' when the escape there is \u0000. */
+static bool is_escaped_nul(const char *body, size_t i, size_t len)
+{
+	return i + 5 < len && body[i + 1] == 'u' && memcmp(body + i + 2, "0000", 4) == 0;
+}
+
+/* What the raw text must not hold, found before cJSON sees it (outside strings, the brackets that
+ * open arrays and objects are counted):
+ * - nesting deeper than RM_PAYLOAD_MAX_DEPTH: cJSON recurses once per level;
+ * - \u0000 in a string: cJSON's C strings end there, so "refs/heads/main\u0000x" would read as
+ *   refs/heads/main and mirror a ref the body does not name.
+ * Returns 0, or -1 with *err. */
+static int check_raw_text(const char *body, size_t len, rm_error *err)
 {
 	size_t depth = 0;
 	bool in_string = false;
@@ -418,6 +427,11 @@ static bool nested_too_deep(const char *body, size_t len)
 		char c = body[i];
 
 		if (in_string) {
+			if (c == '\\' && is_escaped_nul(body, i, len))
+				return rm_error_set(err, RM_EXIT_USAGE,
+						    "payload: a string holds a NUL character "
+						    "(\\u0000 at byte %zu)",
+						    i);
 			if (c == '\\')
 				i++; /* the escaped character can't end the string */
 			else if (c == '"')
@@ -426,12 +440,14 @@ static bool nested_too_deep(const char *body, size_t len)
 			in_string = true;
 		} else if (c == '[' || c == '{') {
 			if (++depth > RM_PAYLOAD_MAX_DEPTH)
-				return true;
+				return rm_error_set(err, RM_EXIT_USAGE,
+						    "payload: nested deeper than %d levels",
+						    RM_PAYLOAD_MAX_DEPTH);
 		} else if ((c == ']' || c == '}') && depth > 0) {
 			depth--;
 		}
 	}
-	return false;
+	return 0;
 }
 
 /* The index of the first byte from i on that is not JSON white space, or len. */
@@ -479,9 +495,8 @@ int rm_payload_parse(rm_payload *out, const char *body, size_t len, rm_error *er
 	if (len > RM_PAYLOAD_MAX_BYTES)
 		return rm_error_set(err, RM_EXIT_USAGE, "payload: larger than %u MiB",
 				    RM_PAYLOAD_MAX_BYTES / (1024 * 1024));
-	if (nested_too_deep(body, len))
-		return rm_error_set(err, RM_EXIT_USAGE, "payload: nested deeper than %d levels",
-				    RM_PAYLOAD_MAX_DEPTH);
+	if (check_raw_text(body, len, err) < 0)
+		return -1;
 	json = parse_json(body, len, err);
 	if (!json)
 		return -1;

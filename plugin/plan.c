@@ -5,9 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "refname.h"
+
 static bool is_branch_or_tag(const char *name)
 {
-	return strncmp(name, "refs/heads/", 11) == 0 || strncmp(name, "refs/tags/", 10) == 0;
+	return rm_refname_is_branch(name) || rm_refname_is_tag(name);
 }
 
 /* The ref needs the source's pack: to push it, or, even in a dry run, to learn ancestry. */

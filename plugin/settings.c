@@ -14,13 +14,14 @@
 
 #include "array.h"
 #include "buf.h"
+#include "payload.h"
 #include "progress.h"
+#include "refname.h"
 
 #define CA_CERT_MAX (4u << 20)
-#define PAYLOAD_MAX (25u << 20)
 #define PEM_CERTIFICATE "-----BEGIN CERTIFICATE-----"
 /* Generous: more than any hosting service accepts in one push (GitHub: 2 GiB), yet a bound on
- * what a broken or hostile source can make us spool. */
+ * what a broken or hostile source can make us relay. */
 #define PACK_SIZE_DEFAULT (4ull << 30)
 #define PACK_SIZE_MIN (1ull << 10)
 #define PACK_SIZE_MAX (1ull << 40)
@@ -166,65 +167,21 @@ static int parse_token(void *field, const char *name, const char *value, rm_erro
 
 /* --- Ref names --- */
 
-/* refs/<kind>/<name>: at least two components after "refs/". */
-static bool is_full_ref_name(const char *name)
-{
-	const char *slash;
-
-	if (strncmp(name, "refs/", 5) != 0)
-		return false;
-	slash = strchr(name + 5, '/');
-	return slash && slash > name + 5 && slash[1] != '\0';
-}
-
-static bool is_valid_component(const char *c, size_t len)
-{
-	return len > 0 && c[0] != '.' && !(len >= 5 && memcmp(c + len - 5, ".lock", 5) == 0);
-}
-
-/* The rules of git check-ref-format. */
-static bool follows_ref_format(const char *name)
-{
-	size_t len = strlen(name);
-
-	if (len == 0 || strcmp(name, "@") == 0 || strstr(name, "..") || strstr(name, "@{") ||
-	    name[len - 1] == '.')
-		return false;
-	for (const char *c = name; *c; c++)
-		if ((unsigned char)*c < 0x20 || *c == 0x7f || strchr(" ~^:?*[\\", *c))
-			return false;
-	for (const char *c = name;; c++) {
-		size_t n = strcspn(c, "/");
-
-		if (!is_valid_component(c, n))
-			return false;
-		c += n;
-		if (!*c)
-			return true;
-	}
-}
-
-bool rm_ref_name_is_valid(const char *name)
-{
-	return is_full_ref_name(name) && follows_ref_format(name);
-}
-
-bool rm_ref_is_tag(const char *name)
-{
-	return strncmp(name, "refs/tags/", 10) == 0;
-}
-
 static int parse_reference(void *field, const char *name, const char *value, rm_error *err)
 {
-	if (!is_full_ref_name(value))
+	switch (rm_refname_check(value)) {
+	case RM_REFNAME_NOT_FULL:
 		return rm_error_set(err, RM_EXIT_USAGE,
 				    "%s: not a full ref name; use refs/heads/<name> or "
 				    "refs/tags/<name>",
 				    name);
-	if (!follows_ref_format(value))
+	case RM_REFNAME_BAD_FORMAT:
 		return rm_error_set(err, RM_EXIT_USAGE,
 				    "%s: not a valid git ref name (see git check-ref-format)",
 				    name);
+	case RM_REFNAME_OK:
+		break;
+	}
 	return copy_value(field, name, value, err);
 }
 
@@ -327,8 +284,9 @@ static int parse_payload(void *field, const char *name, const char *value, rm_er
 	/* An empty optional input in a Harness expression renders as "null": no body. */
 	if (strcmp(value, "null") == 0)
 		return 0;
-	if (strlen(value) > PAYLOAD_MAX)
-		return rm_error_set(err, RM_EXIT_USAGE, "%s: larger than 25 MiB", name);
+	if (strlen(value) > RM_PAYLOAD_MAX_BYTES)
+		return rm_error_set(err, RM_EXIT_USAGE, "%s: larger than %u MiB", name,
+				    RM_PAYLOAD_MAX_BYTES / (1024 * 1024));
 	return copy_value(field, name, value, err);
 }
 

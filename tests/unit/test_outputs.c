@@ -86,14 +86,15 @@ static void test_key_equals_value(void **state)
 	const char *path = path_in(*state, "outputs.env");
 	rm_outputs o = created();
 
-	assert_int_equal(rm_outputs_write(path, &o), 0);
+	assert_int_equal(rm_outputs_write_runs(path, &o, 1), 0);
 	assert_string_equal(slurp(path), "MIRROR_RESULT=created\n"
 					 "MIRROR_REFERENCE=refs/heads/main\n"
 					 "MIRROR_SOURCE_SHA=" S_HEX "\n"
 					 "MIRROR_TARGET_SHA_BEFORE=\n"
 					 "MIRROR_TARGET_SHA_AFTER=" S_HEX "\n"
 					 "MIRROR_PACK_BYTES=1234\n"
-					 "MIRROR_DRY_RUN=false\n");
+					 "MIRROR_DRY_RUN=false\n"
+					 "MIRROR_RESULTS=refs/heads/main:created\n");
 }
 
 static void test_key_space_value_for_dot_out(void **state)
@@ -101,14 +102,15 @@ static void test_key_space_value_for_dot_out(void **state)
 	const char *path = path_in(*state, "step.out");
 	rm_outputs o = {.result = RM_RESULT_FAILED};
 
-	assert_int_equal(rm_outputs_write(path, &o), 0);
+	assert_int_equal(rm_outputs_write_runs(path, &o, 1), 0);
 	assert_string_equal(slurp(path), "MIRROR_RESULT failed\n"
 					 "MIRROR_REFERENCE \n"
 					 "MIRROR_SOURCE_SHA \n"
 					 "MIRROR_TARGET_SHA_BEFORE \n"
 					 "MIRROR_TARGET_SHA_AFTER \n"
 					 "MIRROR_PACK_BYTES 0\n"
-					 "MIRROR_DRY_RUN false\n");
+					 "MIRROR_DRY_RUN false\n"
+					 "MIRROR_RESULTS \n");
 }
 
 static void test_appends(void **state)
@@ -122,8 +124,7 @@ static void test_appends(void **state)
 	fclose(f);
 	o.result = RM_RESULT_FAST_FORWARD;
 	o.target_sha_before = oid(T_HEX);
-	assert_int_equal(rm_outputs_write(path, &o), 0);
-	assert_int_equal(rm_outputs_write_pair(path, "LAST", "one"), 0);
+	assert_int_equal(rm_outputs_write_runs(path, &o, 1), 0);
 	assert_string_equal(slurp(path), "EARLIER=step\n"
 					 "MIRROR_RESULT=fast_forward\n"
 					 "MIRROR_REFERENCE=refs/heads/main\n"
@@ -132,16 +133,17 @@ static void test_appends(void **state)
 					 "MIRROR_TARGET_SHA_AFTER=" S_HEX "\n"
 					 "MIRROR_PACK_BYTES=1234\n"
 					 "MIRROR_DRY_RUN=false\n"
-					 "LAST=one\n");
+					 "MIRROR_RESULTS=refs/heads/main:fast_forward\n");
 }
 
 static void test_newlines_become_spaces(void **state)
 {
 	const char *path = path_in(*state, "outputs.env");
+	rm_outputs o = {.result = RM_RESULT_FAILED, .reference = "a\nb\r\nc\r"};
 
-	assert_int_equal(rm_outputs_write_pair(path, "KEY", "a\nb\r\nc\r"), 0);
-	assert_int_equal(rm_outputs_write_pair(path, "NULL_VALUE", NULL), 0);
-	assert_string_equal(slurp(path), "KEY=a b  c \nNULL_VALUE=\n");
+	assert_int_equal(rm_outputs_write_runs(path, &o, 1), 0);
+	assert_non_null(strstr(slurp(path), "\nMIRROR_REFERENCE=a b  c \n"));
+	assert_non_null(strstr(slurp(path), "\nMIRROR_RESULTS=a b  c :failed\n"));
 }
 
 static void test_null_path_writes_nothing(void **state)
@@ -149,8 +151,7 @@ static void test_null_path_writes_nothing(void **state)
 	rm_outputs o = created();
 
 	(void)state;
-	assert_int_equal(rm_outputs_write(NULL, &o), 0);
-	assert_int_equal(rm_outputs_write_pair(NULL, "KEY", "value"), 0);
+	assert_int_equal(rm_outputs_write_runs(NULL, &o, 1), 0);
 }
 
 static void test_unwritable_path_fails(void **state)
@@ -160,7 +161,7 @@ static void test_unwritable_path_fails(void **state)
 	char path[160];
 
 	snprintf(path, sizeof(path), "%s/no/such/dir/outputs", f->dir);
-	assert_int_equal(rm_outputs_write(path, &o), -1);
+	assert_int_equal(rm_outputs_write_runs(path, &o, 1), -1);
 }
 
 /* Several refs: the most severe run speaks for all, its pack bytes summed, each listed. */

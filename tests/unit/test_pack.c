@@ -34,8 +34,18 @@ static const relay_case cases[] = {
 	{"an abandoned fetch never reaches its end", ABANDONED},
 };
 
+/* A small generator per thread (xorshift32): rand()'s state would be shared by both. */
+static unsigned next_random(unsigned *state)
+{
+	*state ^= *state << 13;
+	*state ^= *state >> 17;
+	*state ^= *state << 5;
+	return *state;
+}
+
 typedef struct writer {
 	rm_pack *pack;
+	unsigned random; /* the writer thread's generator */
 	const unsigned char *bytes;
 	size_t len;
 	enum damage damage;
@@ -45,12 +55,11 @@ static unsigned char pack_bytes[PACK_LEN];
 
 static void make_pack(void)
 {
-	unsigned int n;
+	unsigned int n, random = 7;
 
 	memcpy(pack_bytes, "PACK\0\0\0\2\0\0\0\1", 12); /* version 2, one object */
-	srand(7);
 	for (size_t i = 12; i < 12 + BODY_LEN; i++)
-		pack_bytes[i] = (unsigned char)rand();
+		pack_bytes[i] = (unsigned char)next_random(&random);
 	assert_true(EVP_Digest(pack_bytes, 12 + BODY_LEN, pack_bytes + 12 + BODY_LEN, &n, EVP_sha1(),
 			       NULL));
 }
@@ -63,7 +72,8 @@ static void *write_pack(void *arg)
 	size_t off = 0;
 
 	while (off < w->len) {
-		size_t n = 1 + (size_t)rand() % (rand() % 2 ? 7 : 40000);
+		size_t most = next_random(&w->random) % 2 ? 7 : 40000;
+		size_t n = 1 + (size_t)next_random(&w->random) % most;
 		if (n > w->len - off)
 			n = w->len - off;
 		if (rm_pack_write(w->pack, w->bytes + off, n, &err) < 0)
@@ -83,7 +93,8 @@ static void test_relay(void **state)
 	for (size_t i = 0; i < RM_ARRAY_SIZE(cases); i++) {
 		const relay_case *c = &cases[i];
 		static unsigned char sent[PACK_LEN], got[PACK_LEN], buf[65536];
-		writer w = {.bytes = sent, .len = PACK_LEN, .damage = c->damage};
+		writer w = {.random = 11, .bytes = sent, .len = PACK_LEN, .damage = c->damage};
+		unsigned random = 13; /* the reader's generator */
 		rm_error err = {0};
 		size_t have = 0;
 		ssize_t n;
@@ -97,7 +108,8 @@ static void test_relay(void **state)
 		assert_int_equal(rm_pack_open_relay(&w.pack, NO_LIMIT, 1, &err), 0);
 		assert_int_equal(pthread_create(&thread, NULL, write_pack, &w), 0);
 		rm_pack_wait_data(w.pack);
-		while ((n = rm_pack_read(w.pack, buf, 21 + (size_t)rand() % 60000, &err)) > 0) {
+		while ((n = rm_pack_read(w.pack, buf, 21 + (size_t)next_random(&random) % 60000,
+					 &err)) > 0) {
 			assert_true(have + (size_t)n <= PACK_LEN);
 			memcpy(got + have, buf, (size_t)n);
 			have += (size_t)n;

@@ -81,7 +81,8 @@ static const row rows[] = {
 	{"create, target with no refs", A, NONE, NONE, BRANCH, KEEP, UNKNOWN, PUSH, TARGET_EMPTY, RELAY(NO_HAVES), PUSHES(RM_ZERO_OID, A)},
 	{"create tag, target with no refs", A, NONE, RM_ZERO_OID, TAG, KEEP, UNKNOWN, PUSH, TARGET_EMPTY, RELAY(NO_HAVES), PUSHES(RM_ZERO_OID, A)},
 	{"create, target with too many tips", A, NONE, NONE, BRANCH, KEEP, UNKNOWN, PUSH, TARGET_MANY_TIPS, RELAY(HAVE_TIPS), PUSHES(RM_ZERO_OID, A)},
-	/* branch update, fast-forward or forced: spooled to learn ancestry, "have T" alone */
+	/* branch update, fast-forward or forced: relayed, its commits read for ancestry, "have T"
+	 * alone */
 	{"fast-forward, no O", A, B, NONE, BRANCH, KEEP, UNKNOWN, PUSH, STANDARD, RELAY(HAVE_T), PUSHES_IF_ANCESTRY_ALLOWS(B, A)},
 	{"fast-forward or forced, O = T", A, B, B, BRANCH, KEEP, UNKNOWN, PUSH, STANDARD, RELAY(HAVE_T), PUSHES(B, A)},
 	{"fast-forward or out of sync, O != T", A, B, C, BRANCH, KEEP, UNKNOWN, PUSH, STANDARD, RELAY(HAVE_T), PUSHES_IF_ANCESTRY_ALLOWS(B, A)},

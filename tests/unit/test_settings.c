@@ -464,66 +464,6 @@ static void test_max_pack_size(void **state)
 	}
 }
 
-static void test_ref_names(void **state)
-{
-	/* clang-format off */
-	static const struct {
-		const char *name;
-		bool valid;
-	} cases[] = {
-		{"refs/heads/main", true},
-		{"refs/tags/v1.0.0", true},
-		{"refs/heads/feature/x-y_z", true},
-		{"refs/x/y", true},
-		{"refs/heads/a.b", true},
-		{"refs/heads/a@b", true},
-		{"refs/heads/@", true},
-		{"refs/heads/caf\xc3\xa9", true},
-		{"", false},
-		{"@", false},
-		{"main", false},
-		{"refs/", false},
-		{"refs/heads", false},
-		{"refs/heads/", false},
-		{"refs//main", false},
-		{"heads/main", false},
-		{"/refs/heads/main", false},
-		{"refs/heads/a..b", false},
-		{"refs/heads/a b", false},
-		{"refs/heads/a\tb", false},
-		{"refs/heads/a\x7f", false},
-		{"refs/heads/a~1", false},
-		{"refs/heads/a^", false},
-		{"refs/heads/a:b", false},
-		{"refs/heads/a?", false},
-		{"refs/heads/a*", false},
-		{"refs/heads/a[b", false},
-		{"refs/heads/a\\b", false},
-		{"refs/heads/.hidden", false},
-		{"refs/heads/x.lock", false},
-		{"refs/heads/x.lock/y", false},
-		{"refs/heads//x", false},
-		{"refs/heads/x.", false},
-		{"refs/heads/x/", false},
-		{"refs/heads/a@{1}", false},
-	};
-	/* clang-format on */
-
-	(void)state;
-	for (size_t i = 0; i < RM_ARRAY_SIZE(cases); i++)
-		if (rm_ref_name_is_valid(cases[i].name) != cases[i].valid)
-			fail_msg("\"%s\" should be %s", cases[i].name,
-				 cases[i].valid ? "valid" : "invalid");
-}
-
-static void test_ref_is_tag(void **state)
-{
-	(void)state;
-	assert_true(rm_ref_is_tag("refs/tags/v1"));
-	assert_false(rm_ref_is_tag("refs/heads/tags/v1"));
-	assert_false(rm_ref_is_tag("refs/tagsx/v1"));
-}
-
 /* --- ca_cert files and the payload's size --- */
 
 /* Writes `len` bytes to a new temporary file; its path goes to `path`. */
@@ -630,8 +570,6 @@ int main(void)
 		cmocka_unit_test(test_url_token_is_enough_to_push),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_max_pack_size),
-		cmocka_unit_test(test_ref_names),
-		cmocka_unit_test(test_ref_is_tag),
 		cmocka_unit_test(test_ca_cert_file),
 		cmocka_unit_test(test_ca_cert_file_errors),
 		cmocka_unit_test(test_payload_size),
