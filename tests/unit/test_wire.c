@@ -17,6 +17,7 @@
 
 #include "buf.h"
 #include "http.h"
+#include "negotiate.h"
 #include "pack.h"
 #include "pktline.h"
 #include "receive_pack.h"
@@ -78,6 +79,7 @@ typedef struct session {
 	rm_error err;
 	rm_oid value;
 	rm_pack *fetched;
+	rm_source_holds holds;
 } session;
 
 static int hex_digit(char c)
@@ -432,6 +434,15 @@ static int call_push(session *s, transcript *t, char *args)
 	return rc;
 }
 
+/* "holds WANT HAVE" after a "read-ref": does the source hold HAVE? */
+static int call_holds(session *s, char *args)
+{
+	char *want = strtok(args, " "), *have = strtok(NULL, " ");
+	rm_oid w = oid_arg(want), h = oid_arg(have);
+
+	return rm_source_holds_object(&s->src.remote, &s->info, &w, &h, &s->holds, &s->err);
+}
+
 static int call(session *s, transcript *t, char *line)
 {
 	char *args = strchr(line, ' ');
@@ -448,6 +459,8 @@ static int call(session *s, transcript *t, char *line)
 	}
 	if (strcmp(line, "fetch") == 0)
 		return call_fetch(s, args);
+	if (strcmp(line, "holds") == 0)
+		return call_holds(s, args);
 	if (strcmp(line, "push") == 0)
 		return call_push(s, t, args);
 	fail_msg("%s: unknown call '%s'", t->path, line);
@@ -474,7 +487,7 @@ static void check_fetched_pack(const session *s, const transcript *t)
 }
 
 /* One expectation: "exit N" (0: success), "error TEXT", "transient yes|no", "retry-after N",
- * "value HEX|-", "version N", "refs N", "url SIDE URL", "pack". */
+ * "value HEX|-", "version N", "refs N", "url SIDE URL", "pack", "holds yes|no|unasked". */
 static void check(const session *s, const transcript *t, const char *call_line, const char *x)
 {
 	const char *arg = strchr(x, ' ') ? strchr(x, ' ') + 1 : "";
@@ -492,6 +505,11 @@ static void check(const session *s, const transcript *t, const char *call_line, 
 		snprintf(got, sizeof(got), "%ld", s->err.retry_after);
 	else if (IS("value"))
 		snprintf(got, sizeof(got), "%s", rm_oid_is_set(&s->value) ? s->value.hex : "-");
+	else if (IS("holds"))
+		snprintf(got, sizeof(got), "%s",
+			 s->holds == RM_SOURCE_HOLDS_YES  ? "yes"
+			 : s->holds == RM_SOURCE_HOLDS_NO ? "no"
+							  : "unasked");
 	else if (IS("version"))
 		snprintf(got, sizeof(got), "%d", s->info.version);
 	else if (IS("refs"))
