@@ -85,7 +85,8 @@ static int fetch_spooled(run *r, rm_error *err)
 {
 	uint64_t max_size = r->options->max_pack_size;
 
-	if (rm_pack_open_spool(&r->pack, max_size, err) < 0 || fetch_planned_pack(r, err) < 0)
+	if (rm_pack_open_spool(&r->pack, max_size, err) < 0 ||
+	    fetch_planned_pack(r, err) < 0)
 		return -1;
 	log_pack(r);
 	return 0;

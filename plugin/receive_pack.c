@@ -133,11 +133,8 @@ int rm_push(rm_remote *tgt, const rm_push_caps *caps, const rm_push_command *com
 	rm_smart_req req = {.service = RM_RECEIVE_PACK, .max_bytes = RM_REPORT_MAX_BYTES,
 			   .progress = show_push_progress, .progress_ctx = pack};
 	push_answer answer = {.multiplexed = caps->side_band_64k, .err = err};
-	rm_sideband band = {.side = RM_SIDE_TARGET,
-			    .on_data = read_report,
-			    .ctx = &answer,
-			    .messages = &answer.messages,
-			    .err = err};
+	rm_sideband band = {.side = RM_SIDE_TARGET, .on_data = read_report, .ctx = &answer,
+			    .messages = &answer.messages, .err = err};
 	rm_buf body;
 	int rc;
 

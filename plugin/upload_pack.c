@@ -197,8 +197,8 @@ static int on_fetch_pkt(void *ctx, rm_pkt_type type, const char *data, size_t le
 		break;
 	}
 	return type == RM_PKT_RESPONSE_END
-		   ? 0
-		   : rm_error_set(f->err, RM_SIDE_SOURCE, RM_ERR_PROTOCOL, "data after the pack");
+		       ? 0
+		       : rm_error_set(f->err, RM_SIDE_SOURCE, RM_ERR_PROTOCOL, "data after the pack");
 }
 
 /* Until the pack's first bytes, the server is still counting and compressing objects: its own
@@ -218,11 +218,8 @@ int rm_fetch_pack(rm_remote *src, const rm_source_info *info, const rm_oid *want
 		  const rm_oid *haves, size_t nhaves, bool ofs_delta, rm_pack *pack, rm_error *err)
 {
 	fetch_reader reader = {.state = BEFORE_PACK, .version = info->version, .pack = pack, .err = err};
-	rm_sideband band = {.side = RM_SIDE_SOURCE,
-			    .on_data = write_pack,
-			    .ctx = &reader,
-			    .note = &reader.note,
-			    .err = err};
+	rm_sideband band = {.side = RM_SIDE_SOURCE, .on_data = write_pack, .ctx = &reader,
+			    .note = &reader.note, .err = err};
 	rm_smart_req req = {.service = RM_UPLOAD_PACK, .protocol_v2 = info->version == 2,
 			   .progress = show_fetch_progress, .progress_ctx = &reader};
 	rm_buf body;
