@@ -8,7 +8,7 @@
 /* What is wrong with a ref name, if anything; the settings name each in their own words. */
 typedef enum rm_refname_problem {
 	RM_REFNAME_OK,
-	RM_REFNAME_NOT_FULL,   /* not refs/<kind>/<name> */
+	RM_REFNAME_NOT_FULL,   /* not refs/<name> (refs/heads and refs/tags alone neither) */
 	RM_REFNAME_BAD_FORMAT, /* full, but against the rules of git check-ref-format */
 } rm_refname_problem;
 

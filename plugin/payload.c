@@ -408,9 +408,19 @@ static bool is_known_non_push(rm_payload *p, const cJSON *body)
 
 /* --- The raw text. --- */
 
-/* cJSON recurses once per level of nesting: deep bodies are refused before it sees them, by
- * counting the brackets that open arrays and objects (outside strings). */
-static bool nested_too_deep(const char *body, size_t len)
+/* True at body[i] == '\\' when the escape there is \u0000. */
+static bool is_escaped_nul(const char *body, size_t i, size_t len)
+{
+	return i + 5 < len && body[i + 1] == 'u' && memcmp(body + i + 2, "0000", 4) == 0;
+}
+
+/* What the raw text must not hold, found before cJSON sees it (outside strings, the brackets that
+ * open arrays and objects are counted):
+ * - nesting deeper than RM_PAYLOAD_MAX_DEPTH: cJSON recurses once per level;
+ * - \u0000 in a string: cJSON's C strings end there, so "refs/heads/main\u0000x" would read as
+ *   refs/heads/main and mirror a ref the body does not name.
+ * Returns 0, or -1 with *err. */
+static int check_raw_text(const char *body, size_t len, rm_error *err)
 {
 	size_t depth = 0;
 	bool in_string = false;
@@ -419,6 +429,11 @@ static bool nested_too_deep(const char *body, size_t len)
 		char c = body[i];
 
 		if (in_string) {
+			if (c == '\\' && is_escaped_nul(body, i, len))
+				return rm_error_set(err, RM_SIDE_NONE, RM_ERR_USAGE,
+						    "payload: a string holds a NUL character "
+						    "(\\u0000 at byte %zu)",
+						    i);
 			if (c == '\\')
 				i++; /* the escaped character can't end the string */
 			else if (c == '"')
@@ -427,12 +442,14 @@ static bool nested_too_deep(const char *body, size_t len)
 			in_string = true;
 		} else if (c == '[' || c == '{') {
 			if (++depth > RM_PAYLOAD_MAX_DEPTH)
-				return true;
+				return rm_error_set(err, RM_SIDE_NONE, RM_ERR_USAGE,
+						    "payload: nested deeper than %d levels",
+						    RM_PAYLOAD_MAX_DEPTH);
 		} else if ((c == ']' || c == '}') && depth > 0) {
 			depth--;
 		}
 	}
-	return false;
+	return 0;
 }
 
 /* The index of the first byte from i on that is not JSON white space, or len. */
@@ -480,9 +497,8 @@ int rm_payload_parse(rm_payload *out, const char *body, size_t len, rm_error *er
 	if (len > RM_PAYLOAD_MAX_BYTES)
 		return rm_error_set(err, RM_SIDE_NONE, RM_ERR_USAGE, "payload: larger than %u MiB",
 				    RM_PAYLOAD_MAX_BYTES / (1024 * 1024));
-	if (nested_too_deep(body, len))
-		return rm_error_set(err, RM_SIDE_NONE, RM_ERR_USAGE,
-				    "payload: nested deeper than %d levels", RM_PAYLOAD_MAX_DEPTH);
+	if (check_raw_text(body, len, err) < 0)
+		return -1;
 	json = parse_json(body, len, err);
 	if (!json)
 		return -1;

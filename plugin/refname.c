@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
+
 #define REFS "refs/"
 #define HEADS "refs/heads/"
 #define TAGS "refs/tags/"
@@ -13,15 +15,24 @@ static bool starts_with(const char *s, const char *prefix)
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
-/* refs/<kind>/<name>: at least two components after "refs/". */
+/* True for "heads" and "tags", with or without a slash after: where refs live, not a ref. */
+static bool is_namespace(const char *rest)
+{
+	static const char *const namespaces[] = {"heads", "heads/", "tags", "tags/"};
+
+	for (size_t i = 0; i < RM_ARRAY_SIZE(namespaces); i++)
+		if (strcmp(rest, namespaces[i]) == 0)
+			return true;
+	return false;
+}
+
+/* refs/<name>: git check-ref-format wants one slash at least, so refs/stash is a full name; but
+ * refs/heads(/) and refs/tags(/) alone are a name left out, not a ref. */
 static bool is_full(const char *name)
 {
-	const char *kind = name + strlen(REFS), *slash;
+	const char *rest = name + strlen(REFS);
 
-	if (!starts_with(name, REFS))
-		return false;
-	slash = strchr(kind, '/');
-	return slash && slash > kind && slash[1] != '\0';
+	return starts_with(name, REFS) && *rest && !is_namespace(rest);
 }
 
 static bool is_valid_component(const char *c, size_t len)

@@ -52,6 +52,11 @@ static const struct row rows[] = {
 	{"neither reference nor payload", NULL, NULL, NULL, 64, {{NULL}}},
 	{"unreadable payload", NULL, NULL, "not json", 64, {{NULL}}},
 	{"payload names an invalid ref", NULL, NULL, GITHUB_PUSH("refs/heads/a..b", A40), 64, {{NULL}}},
+	{"payload ref with a control character", NULL, NULL, GITHUB_PUSH("refs/heads/ma\\u0007in", A40),
+	 64, {{NULL}}},
+	{"payload ref with an escaped backslash, then u0000: no NUL", NULL, NULL,
+	 GITHUB_PUSH("refs/heads/a\\\\u0000", A40), 64, {{NULL}}},
+	{"payload stash ref", NULL, NULL, GITHUB_PUSH("refs/stash", A40), 0, {{"refs/stash", A40}}},
 };
 
 static void check_row(const struct row *row)

@@ -238,7 +238,9 @@ static const bad_row bad_bodies[] = {
 	 "payload: Bitbucket Data Center: bad SHA in fromHash"},
 	{"SHA with a NUL", "{\"resource\":{\"refUpdates\":[{\"name\":\"refs/heads/m\","
 	 "\"newObjectId\":\"111111111111111111111111111111111111111\\u0000\"}]}}",
-	 "payload: Azure DevOps: bad SHA in newObjectId"},
+	 "payload: a string holds a NUL character (\\u0000 at byte 104)"},
+	{"ref with a NUL", "{\"ref\":\"refs/heads/main\\u0000x\",\"before\":null,\"after\":null}",
+	 "payload: a string holds a NUL character (\\u0000 at byte 23)"},
 	{"bitbucket hash", "{\"push\":{\"changes\":[{\"old\":null,\"new\":{\"name\":\"m\","
 	 "\"type\":\"branch\",\"target\":{\"hash\":\"zz\"}}}]}}",
 	 "payload: Bitbucket Cloud: bad SHA in new.target.hash"},

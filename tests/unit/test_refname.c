@@ -21,6 +21,8 @@ static void test_valid_names(void **state)
 		{"refs/tags/v1.0.0", true},
 		{"refs/heads/feature/x-y_z", true},
 		{"refs/x/y", true},
+		{"refs/stash", true}, /* git check-ref-format accepts it */
+		{"refs/notes/commits", true},
 		{"refs/heads/a.b", true},
 		{"refs/heads/a@b", true},
 		{"refs/heads/@", true},
@@ -30,6 +32,7 @@ static void test_valid_names(void **state)
 		{"main", false},
 		{"refs/", false},
 		{"refs/heads", false},
+		{"refs/tags", false},
 		{"refs/heads/", false},
 		{"refs//main", false},
 		{"heads/main", false},
