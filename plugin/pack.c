@@ -20,12 +20,11 @@
 enum writer_state { RELAY_WRITING, RELAY_VERIFIED, RELAY_FAILED };
 
 /* Who touches what (pack.h says which calls are the writer's and which the reader's): set at
- * opening, then read-only: fail_exit, spool (NULL or not). The writer's alone: check, the
+ * opening, then read-only: spool (NULL or not). The writer's alone: check, the
  * indexer's fields, relay_in. The reader's alone: relay_out, held, held_len, reader_done,
  * bytes_read. Written by one thread and read by the other, so atomic: writer_state and
  * reader_gone. */
 struct rm_pack {
-	int fail_exit;
 	rm_pack_check *check;	/* header, size limit and trailer, on every pack */
 
 	FILE *spool;		/* NULL for a relay */
@@ -49,10 +48,10 @@ static const char *tmp_dir(void)
 	return dir && *dir ? dir : "/tmp";
 }
 
-static int libgit2_error(rm_pack *p, rm_error *err, const char *what)
+static int libgit2_error(rm_error *err, const char *what)
 {
 	const git_error *e = git_error_last();
-	return rm_error_set(err, p->fail_exit, "pack: %s: %s", what,
+	return rm_error_set(err, RM_SIDE_NONE, RM_ERR_PACK, "pack: %s: %s", what,
 			    e && e->message ? e->message : "unknown error");
 }
 
@@ -85,37 +84,36 @@ static int open_indexer(rm_pack *p, rm_error *err)
 	rm_buf_init(&dir, 4096);
 	if (rm_buf_printf(&dir, "%s/refmirror-index-XXXXXX", tmp_dir()) < 0 || !mkdtemp(dir.data)) {
 		rm_buf_free(&dir);
-		return rm_error_set(err, p->fail_exit, "pack: cannot create a temporary folder in %s",
-				    tmp_dir());
+		return rm_error_set(err, RM_SIDE_NONE, RM_ERR_PACK,
+				    "pack: cannot create a temporary folder in %s", tmp_dir());
 	}
 	p->index_dir = dir.data;
 	/* No object database: a thin pack (a delta against an object not in the pack) then fails
 	 * to index, which is what we want, since the target could not resolve it either. */
 	if (git_indexer_new(&p->indexer, p->index_dir, 0, NULL, &opts) < 0)
-		return libgit2_error(p, err, "cannot start the indexer");
+		return libgit2_error(err, "cannot start the indexer");
 	return 0;
 }
 
-static rm_pack *new_pack(uint64_t max_size, int fail_exit, rm_error *err)
+static rm_pack *new_pack(uint64_t max_size, rm_error *err)
 {
 	rm_pack *p = calloc(1, sizeof(*p));
 
 	if (!p) {
-		rm_error_set(err, fail_exit, "pack: out of memory");
+		rm_error_set(err, RM_SIDE_NONE, RM_ERR_NO_MEMORY, "pack: out of memory");
 		return NULL;
 	}
-	p->fail_exit = fail_exit;
 	p->relay_in = p->relay_out = -1;
-	if (rm_pack_check_new(&p->check, max_size, fail_exit, err) < 0) {
+	if (rm_pack_check_new(&p->check, max_size, err) < 0) {
 		rm_pack_free(p);
 		return NULL;
 	}
 	return p;
 }
 
-int rm_pack_open_spool(rm_pack **out, uint64_t max_size, int fail_exit, rm_error *err)
+int rm_pack_open_spool(rm_pack **out, uint64_t max_size, rm_error *err)
 {
-	rm_pack *p = new_pack(max_size, fail_exit, err);
+	rm_pack *p = new_pack(max_size, err);
 
 	*out = NULL;
 	if (!p)
@@ -123,8 +121,8 @@ int rm_pack_open_spool(rm_pack **out, uint64_t max_size, int fail_exit, rm_error
 	p->spool = open_spool();
 	if (!p->spool) {
 		rm_pack_free(p);
-		return rm_error_set(err, fail_exit, "pack: cannot create a spool file in %s",
-				    tmp_dir());
+		return rm_error_set(err, RM_SIDE_NONE, RM_ERR_PACK,
+				    "pack: cannot create a spool file in %s", tmp_dir());
 	}
 	if (open_indexer(p, err) < 0) {
 		rm_pack_free(p);
@@ -134,9 +132,9 @@ int rm_pack_open_spool(rm_pack **out, uint64_t max_size, int fail_exit, rm_error
 	return 0;
 }
 
-int rm_pack_open_relay(rm_pack **out, uint64_t max_size, int fail_exit, rm_error *err)
+int rm_pack_open_relay(rm_pack **out, uint64_t max_size, rm_error *err)
 {
-	rm_pack *p = new_pack(max_size, fail_exit, err);
+	rm_pack *p = new_pack(max_size, err);
 	int ends[2], room = RELAY_BUFFER;
 
 	*out = NULL;
@@ -146,7 +144,8 @@ int rm_pack_open_relay(rm_pack **out, uint64_t max_size, int fail_exit, rm_error
 	 * EPIPE without raising SIGPIPE in the whole process. */
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ends) < 0) {
 		rm_pack_free(p);
-		return rm_error_set(err, fail_exit, "pack: cannot make a relay: %s", strerror(errno));
+		return rm_error_set(err, RM_SIDE_NONE, RM_ERR_PACK, "pack: cannot make a relay: %s",
+				    strerror(errno));
 	}
 	p->relay_out = ends[0];
 	p->relay_in = ends[1];
@@ -170,7 +169,8 @@ static int relay_send(rm_pack *p, const unsigned char *data, size_t len, rm_erro
 			continue;
 		if (n < 0) {
 			atomic_store(&p->reader_gone, true);
-			return rm_error_set(err, p->fail_exit, "pack: the push stopped taking the pack");
+			return rm_error_set(err, RM_SIDE_NONE, RM_ERR_PACK,
+					    "pack: the push stopped taking the pack");
 		}
 		data += n;
 		len -= (size_t)n;
@@ -185,9 +185,10 @@ int rm_pack_write(rm_pack *p, const void *data, size_t len, rm_error *err)
 	if (!p->spool)
 		return relay_send(p, data, len, err);
 	if (fwrite(data, 1, len, p->spool) != len)
-		return rm_error_set(err, p->fail_exit, "pack: cannot write the spool file (disk full?)");
+		return rm_error_set(err, RM_SIDE_NONE, RM_ERR_PACK,
+				    "pack: cannot write the spool file (disk full?)");
 	if (git_indexer_append(p->indexer, data, len, &p->progress) < 0)
-		return libgit2_error(p, err, "bad pack data");
+		return libgit2_error(err, "bad pack data");
 	return 0;
 }
 
@@ -199,10 +200,10 @@ static int open_indexed_pack(rm_pack *p, rm_error *err)
 
 	rm_buf_init(&idx, 4096);
 	if (rm_buf_printf(&idx, "%s/pack-%s.idx", p->index_dir, git_indexer_name(p->indexer)) < 0)
-		rc = rm_error_set(err, p->fail_exit, "pack: out of memory");
+		rc = rm_error_set(err, RM_SIDE_NONE, RM_ERR_NO_MEMORY, "pack: out of memory");
 	else if (git_odb_new(&p->odb) < 0 || git_odb_backend_one_pack(&backend, idx.data) < 0 ||
 		 git_odb_add_backend(p->odb, backend, 1) < 0)
-		rc = libgit2_error(p, err, "cannot open the indexed pack");
+		rc = libgit2_error(err, "cannot open the indexed pack");
 	else
 		rc = 0;
 	rm_buf_free(&idx);
@@ -234,9 +235,10 @@ int rm_pack_finish(rm_pack *p, rm_error *err)
 	if (rc < 0)
 		return -1;
 	if (fflush(p->spool) != 0 || fseek(p->spool, 0, SEEK_SET) != 0)
-		return rm_error_set(err, p->fail_exit, "pack: cannot read back the spool file");
+		return rm_error_set(err, RM_SIDE_NONE, RM_ERR_PACK,
+				    "pack: cannot read back the spool file");
 	if (git_indexer_commit(p->indexer, &p->progress) < 0)
-		return libgit2_error(p, err, "bad pack");
+		return libgit2_error(err, "bad pack");
 	return open_indexed_pack(p, err);
 }
 
@@ -249,7 +251,7 @@ static ssize_t relay_read(rm_pack *p, unsigned char *buf, size_t max, rm_error *
 	if (p->reader_done)
 		return 0;
 	if (max <= RM_PACK_TRAILER_LEN)
-		return rm_error_set(err, p->fail_exit, "pack: read buffer too small");
+		return rm_error_set(err, RM_SIDE_NONE, RM_ERR_PACK, "pack: read buffer too small");
 	memcpy(buf, p->held, p->held_len);
 	have = p->held_len;
 	for (;;) {
@@ -257,11 +259,11 @@ static ssize_t relay_read(rm_pack *p, unsigned char *buf, size_t max, rm_error *
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			return rm_error_set(err, p->fail_exit, "pack: cannot read the relay: %s",
-					    strerror(errno));
+			return rm_error_set(err, RM_SIDE_NONE, RM_ERR_PACK,
+					    "pack: cannot read the relay: %s", strerror(errno));
 		if (n == 0) {
 			if (atomic_load(&p->writer_state) != RELAY_VERIFIED)
-				return rm_error_set(err, p->fail_exit,
+				return rm_error_set(err, RM_SIDE_NONE, RM_ERR_PACK,
 						    "pack: the source's pack did not arrive whole");
 			p->reader_done = true;
 			p->held_len = 0;
@@ -281,7 +283,8 @@ static ssize_t spool_read(rm_pack *p, void *buf, size_t max, rm_error *err)
 	size_t n = fread(buf, 1, max, p->spool);
 
 	if (n == 0 && ferror(p->spool))
-		return rm_error_set(err, p->fail_exit, "pack: cannot read the spool file");
+		return rm_error_set(err, RM_SIDE_NONE, RM_ERR_PACK,
+				    "pack: cannot read the spool file");
 	return (ssize_t)n;
 }
 
@@ -372,10 +375,10 @@ int rm_pack_has_child_of(rm_pack *p, const rm_oid *parent, bool *found, rm_error
 
 	*found = false;
 	if (!p->odb)
-		return rm_error_set(err, p->fail_exit, "pack: not indexed");
+		return rm_error_set(err, RM_SIDE_NONE, RM_ERR_PACK, "pack: not indexed");
 	int rc = git_odb_foreach(p->odb, check_object, &s);
 	if (rc < 0 && !s.found)
-		return libgit2_error(p, err, "cannot read the pack's commits");
+		return libgit2_error(err, "cannot read the pack's commits");
 	*found = s.found;
 	return 0;
 }
