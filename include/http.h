@@ -24,8 +24,7 @@ typedef int (*rm_http_exchange_fn)(rm_remote *remote, const rm_http_request *req
 /* One side of the mirror as seen by the transport. Owned by the caller except `url`, which the
  * transport may replace (after a redirect); free it with rm_remote_free. */
 struct rm_remote {
-	const char *side; /* "source" or "target", for messages */
-	int fail_exit;	  /* exit code when this side fails: RM_EXIT_SOURCE or RM_EXIT_TARGET */
+	rm_side side;	  /* which remote: names its errors (rm_side_name) */
 	char *url;	  /* base URL of the repository, no trailing slash */
 	const char *username;
 	const char *token;	      /* NULL: anonymous */
@@ -87,7 +86,7 @@ int rm_http_global_init(void);
 /* Performs one exchange, within the remote's deadline (CURLOPT_TIMEOUT_MS), whatever the
  * status: returns 0 once the answer ended, its status and headers in *resp (zeroed first;
  * free with rm_http_response_free), its body to req->sink when req->head said so. Returns -1
- * with *err set (exit code remote->fail_exit, a message naming the side) when no whole answer
+ * with *err set (on remote->side, its name starting the message) when no whole answer
  * came: "<side>: <url>: <libcurl's words>", transient for failures to resolve, connect, send or
  * receive (not for TLS or protocol errors); transient stalls
  * ("<side>: no progress for N s from <url> (...)"); not transient "<side>: deadline of N s

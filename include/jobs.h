@@ -23,7 +23,7 @@ typedef struct rm_jobs {
  * its old SHA, when the body names that ref and reference_sha_old is not set. Without it, the
  * payload's changes are the jobs. A payload of a known event that is not a push (a ping, a pull
  * request, ...) gives no job, whatever `reference` says, and one log line saying what it was.
- * Fails with RM_EXIT_USAGE and a one-line message when neither is set, the payload cannot be
+ * Fails with an RM_ERR_USAGE error (one line) when neither is set, the payload cannot be
  * read, or it names an invalid ref; *jobs then holds nothing. On success the caller frees *jobs
  * with rm_jobs_free (also fine on a failed or empty rm_jobs). */
 int rm_jobs_from_settings(rm_jobs *jobs, const rm_settings *s, rm_error *err);

@@ -18,8 +18,9 @@ typedef enum rm_source_holds {
 } rm_source_holds;
 
 /* Asks the source whether it holds `have` (with "want `want`"). 0 with *answer, or -1 with
- * *err (exit code RM_EXIT_SOURCE): the request's errors, "source: server error: <its words>",
- * "source: bad negotiation answer: <why>". */
+ * *err (RM_SIDE_SOURCE): the request's errors, "source: server error: <its words>"
+ * (RM_ERR_REFUSED), "source: bad negotiation answer: <why>" (RM_ERR_PROTOCOL), "source: the
+ * negotiation answer was cut short" (RM_ERR_NETWORK, transient). */
 int rm_source_holds_object(rm_remote *src, const rm_source_info *info, const rm_oid *want,
 			   const rm_oid *have, rm_source_holds *answer, rm_error *err);
 

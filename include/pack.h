@@ -31,15 +31,15 @@
 typedef struct rm_pack rm_pack;
 
 /* Opens a sink for a pack of at most `max_size` bytes: checked (and scanned, when asked), then
- * dropped; nothing reads it. Returns 0, or -1 with *err (exit code `fail_exit`). Free with
- * rm_pack_free. */
-int rm_pack_open_sink(rm_pack **out, uint64_t max_size, int fail_exit, rm_error *err);
+ * dropped; nothing reads it. Returns 0, or -1 with *err (a pack error: RM_SIDE_NONE,
+ * RM_ERR_NO_MEMORY, "pack: ..."). Free with rm_pack_free. */
+int rm_pack_open_sink(rm_pack **out, uint64_t max_size, rm_error *err);
 
 /* Opens a relay (a socket pair) for a pack of at most `max_size` bytes. Returns 0, or -1 with
  * *err. The writer calls rm_pack_write, then rm_pack_finish or rm_pack_abandon, from one thread;
  * the reader calls rm_pack_read and rm_pack_close_reader from another. Free with rm_pack_free
  * once both are done. */
-int rm_pack_open_relay(rm_pack **out, uint64_t max_size, int fail_exit, rm_error *err);
+int rm_pack_open_relay(rm_pack **out, uint64_t max_size, rm_error *err);
 
 /* Writer, before its first write: reads the commits of the pack for one with `parent` among its parents
  * (rm_pack_child_of). With `hold_unless_child`, rm_pack_finish lets the reader have the trailer
@@ -70,7 +70,7 @@ void rm_pack_abandon(rm_pack *p);
 
 /* Reader: copies up to `max` next bytes of the pack into `buf` (a relay blocks until some come,
  * and needs `max` over RM_PACK_TRAILER_LEN: libcurl's upload buffers are kilobytes) and returns
- * how many, 0 at the end of a whole, verified pack, or -1 with *err (exit code `fail_exit`) when
+ * how many, 0 at the end of a whole, verified pack, or -1 with *err (a pack error) when
  * it cannot be read, was abandoned or failed verification. */
 ssize_t rm_pack_read(rm_pack *p, void *buf, size_t max, rm_error *err);
 

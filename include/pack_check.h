@@ -14,9 +14,9 @@
 
 typedef struct rm_pack_check rm_pack_check;
 
-/* Starts checking a pack of at most `max_size` bytes; errors get exit code `fail_exit`. Returns
- * 0, or -1 with *err. Free with rm_pack_check_free. */
-int rm_pack_check_new(rm_pack_check **out, uint64_t max_size, int fail_exit, rm_error *err);
+/* Starts checking a pack of at most `max_size` bytes; errors are side-less pack errors
+ * (RM_ERR_PACK, "pack: ..."). Returns 0, or -1 with *err. Free with rm_pack_check_free. */
+int rm_pack_check_new(rm_pack_check **out, uint64_t max_size, rm_error *err);
 
 /* Takes the next bytes. 0, or -1 with *err once the pack is over the limit or its header is
  * bad ("pack: ..." messages; never transient: resending the same bytes cannot help). */

@@ -38,7 +38,7 @@ typedef struct rm_payload {
 /* Reads the `len` bytes of `body` (no terminating NUL needed) into *out. A body that is not JSON,
  * not a push, create or delete event of a known provider nor one of its known other events, that
  * holds no ref change or a bad one (no ref name, a SHA that is not 40 hex digits), or that is
- * beyond the limits above: returns -1 with exit code RM_EXIT_USAGE and a one-line "payload: ..."
+ * beyond the limits above: returns -1 with an RM_ERR_USAGE error, a one-line "payload: ..."
  * message in *err; *out then holds nothing that needs freeing. On success returns 0, with
  * nchanges 0 and not_a_push set for a known event that is not a push (GitHub's ping, a pull or
  * merge request, GitLab's other hooks, Bitbucket's, Azure DevOps' and Harness Code's other

@@ -30,8 +30,8 @@ typedef struct rm_settings {
 /* Looks a variable up; returns NULL when unset. getenv(3) fits. */
 typedef const char *(*rm_env_lookup)(const char *name);
 
-/* Fills *s from the environment seen through `lookup`. On a bad setting returns -1 with exit
- * code RM_EXIT_USAGE and a one-line message naming the setting in *err; *s then holds nothing
+/* Fills *s from the environment seen through `lookup`. On a bad setting returns -1 with an
+ * RM_ERR_USAGE error, a one-line message naming the setting in *err; *s then holds nothing
  * that needs freeing. On success the caller frees *s with rm_settings_free. */
 int rm_settings_load(rm_settings *s, rm_env_lookup lookup, rm_error *err);
 

@@ -33,8 +33,7 @@ void rm_server_note_feed(rm_server_note *n, const char *data, size_t len);
 typedef int (*rm_band_data_fn)(void *ctx, const char *data, size_t len);
 
 typedef struct rm_sideband {
-	const char *side;	  /* "source" or "target", for messages */
-	int fail_exit;		  /* the exit code when the server reports an error */
+	rm_side side;		  /* the server's side: names its errors */
 	rm_band_data_fn on_data;
 	void *ctx;
 	rm_remote_log *messages;  /* where channel 2 is printed, unless `note` is set */

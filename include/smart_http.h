@@ -35,8 +35,8 @@ typedef struct rm_smart_req {
  * then remote->url becomes the redirect's target minus "/info/refs..." (git's rule): "<side>:
  * refusing redirect from <url> to another host or a weaker scheme" or "<side>: redirect from
  * <url> does not point to a git repository" otherwise. Returns 0 once the answer, HTTP 2xx with
- * the service's content type, ended on a packet boundary. Otherwise -1 with *err set (exit code
- * remote->fail_exit): the exchange's errors (rm_http_exchange); "<side>: <url> is not a git
+ * the service's content type, ended on a packet boundary. Otherwise -1 with *err set (on
+ * remote->side): the exchange's errors (rm_http_exchange); "<side>: <url> is not a git
  * smart-HTTP server (Content-Type: <type>)"; "<side>: authentication failed (HTTP 401) at <url>:
  * check <side>_token"; "<side>: access denied (HTTP 403) at <url>: the token lacks read|write
  * access"; "<side>: repository not found (HTTP 404): <url>"; transient "<side>: too many requests

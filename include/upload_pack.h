@@ -18,7 +18,7 @@ typedef struct rm_source_info {
 } rm_source_info;
 
 /* Reads the value of `refname` on the source into *value (absent when there is no such ref).
- * Returns 0, or -1 with *err (exit code RM_EXIT_SOURCE). Free *info with rm_source_info_free. */
+ * Returns 0, or -1 with *err (on RM_SIDE_SOURCE). Free *info with rm_source_info_free. */
 int rm_source_read_ref(rm_remote *src, const char *refname, rm_oid *value, rm_source_info *info,
 		       rm_error *err);
 
@@ -29,7 +29,7 @@ void rm_source_info_free(rm_source_info *info);
  * progress (band 2) is asked for and its latest line shown in the throttled progress lines
  * ("source: preparing the pack (server: ...)" until the pack starts, then "relaying: <amount>"
  * or "fetching: <amount>"); errors it sends on band 3 end the fetch with its words.
- * Does not call rm_pack_finish. 0, or -1 with *err (exit code RM_EXIT_SOURCE). */
+ * Does not call rm_pack_finish. 0, or -1 with *err (on RM_SIDE_SOURCE). */
 int rm_fetch_pack(rm_remote *src, const rm_source_info *info, const rm_oid *want,
 		  const rm_oid *haves, size_t nhaves, bool ofs_delta, rm_pack *pack, rm_error *err);
 

@@ -70,9 +70,9 @@ static size_t on_response_body(char *data, size_t size, size_t nmemb, void *ud)
 	t->remote->bytes_received += len;
 	t->body_received += len;
 	if (t->req->max_bytes && t->body_received > t->req->max_bytes) {
-		rm_error_set(t->err, t->remote->fail_exit,
-			     "%s: the answer from %s is larger than %llu MiB", t->remote->side,
-			     t->remote->url, (unsigned long long)(t->req->max_bytes >> 20));
+		rm_error_set(t->err, t->remote->side, RM_ERR_PROTOCOL,
+			     "the answer from %s is larger than %llu MiB", t->remote->url,
+			     (unsigned long long)(t->req->max_bytes >> 20));
 		t->sink_aborted = true;
 		return 0;
 	}
@@ -117,7 +117,8 @@ static void log_progress(transfer *t, curl_off_t down, curl_off_t up)
 	if (t->req->progress)
 		t->req->progress(t->req->progress_ctx, amount);
 	else
-		rm_log("%s: %s: %s", t->remote->side, up > down ? "sending" : "receiving", amount);
+		rm_log("%s: %s: %s", rm_side_name(t->remote->side),
+		       up > down ? "sending" : "receiving", amount);
 }
 
 /* True when nothing moved for `timeout` seconds. libcurl's own low-speed check averages over a
@@ -162,8 +163,8 @@ static int deadline_reached(transfer *t)
 {
 	rm_remote *r = t->remote;
 
-	return rm_error_set(t->err, r->fail_exit, "%s: deadline of %ld s reached waiting for %s",
-			    r->side, r->deadline_s, r->url);
+	return rm_error_set(t->err, r->side, RM_ERR_NETWORK,
+			    "deadline of %ld s reached waiting for %s", r->deadline_s, r->url);
 }
 
 /* The whole request ends by the deadline, whatever it is doing then. */
@@ -224,8 +225,8 @@ static int setup_curl(transfer *t, struct curl_slist *headers, char *errbuf)
 	if (t->req->post)
 		setup_body(t);
 	if (rm_trust_apply(r->trust, c) < 0)
-		return rm_error_set(t->err, r->fail_exit, "%s: cannot load the CA certificates",
-				    r->side);
+		return rm_error_set(t->err, r->side, RM_ERR_NETWORK,
+				    "cannot load the CA certificates");
 	return bound_by_deadline(t);
 }
 
@@ -252,17 +253,17 @@ static int report_curl_error(transfer *t, CURLcode rc, const char *errbuf)
 	rm_remote *r = t->remote;
 	const char *why = errbuf[0] ? errbuf : curl_easy_strerror(rc);
 
-	if (t->sink_aborted && t->err->exit_code)
+	if (t->sink_aborted && rm_error_is_set(t->err))
 		return -1; /* the sink said why */
 	if (rc == CURLE_OPERATION_TIMEDOUT && r->deadline_ms && rm_now_ms() >= r->deadline_ms)
 		return deadline_reached(t);
 	if (t->stalled || rc == CURLE_OPERATION_TIMEDOUT) /* the latter: connecting */
-		return rm_error_set_transient(t->err, r->fail_exit, "%s: no progress for %ld s from %s",
-					      r->side, r->timeout, r->url);
+		return rm_error_set_transient(t->err, r->side, RM_ERR_NETWORK,
+					      "no progress for %ld s from %s", r->timeout, r->url);
 	if (is_transient_curl_error(rc))
-		return rm_error_set_transient(t->err, r->fail_exit, "%s: %s: %s", r->side, r->url,
+		return rm_error_set_transient(t->err, r->side, RM_ERR_NETWORK, "%s: %s", r->url,
 					      why);
-	return rm_error_set(t->err, r->fail_exit, "%s: %s: %s", r->side, r->url, why);
+	return rm_error_set(t->err, r->side, RM_ERR_NETWORK, "%s: %s", r->url, why);
 }
 
 static bool same_text(const char *a, const char *b, bool ignore_case)
@@ -322,7 +323,7 @@ int rm_http_exchange(rm_remote *remote, const rm_http_request *req, rm_http_resp
 	memset(resp, 0, sizeof(*resp));
 	t.curl = curl_easy_init();
 	if (!headers || !t.curl) {
-		rm_error_set(err, remote->fail_exit, "%s: out of memory", remote->side);
+		rm_error_set(err, remote->side, RM_ERR_NO_MEMORY, "out of memory");
 		goto out;
 	}
 	if (setup_curl(&t, headers, errbuf) < 0)
@@ -336,7 +337,7 @@ int rm_http_exchange(rm_remote *remote, const rm_http_request *req, rm_http_resp
 		goto out;
 	}
 	head_once(&t); /* an empty body: its type still says whether it is ours */
-	ret = err->exit_code ? -1 : 0;
+	ret = rm_error_is_set(err) ? -1 : 0;
 out:
 	curl_easy_cleanup(t.curl);
 	curl_slist_free_all(headers);

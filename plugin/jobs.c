@@ -12,11 +12,11 @@ static int add_job(rm_jobs *jobs, const char *ref, const rm_oid *old_sha, rm_err
 	rm_job *job = &jobs->jobs[jobs->n];
 
 	if (!rm_refname_is_valid(ref))
-		return rm_error_set(err, RM_EXIT_USAGE,
+		return rm_error_set(err, RM_SIDE_NONE, RM_ERR_USAGE,
 				    "payload: '%.200s' is not a valid full ref name", ref);
 	job->ref = strdup(ref);
 	if (!job->ref)
-		return rm_error_set(err, RM_EXIT_USAGE, "out of memory");
+		return rm_error_set(err, RM_SIDE_NONE, RM_ERR_NO_MEMORY, "out of memory");
 	job->old_sha = *old_sha;
 	jobs->n++;
 	return 0;
@@ -56,9 +56,10 @@ int rm_jobs_from_settings(rm_jobs *jobs, const rm_settings *s, rm_error *err)
 
 	memset(jobs, 0, sizeof(*jobs));
 	if (!s->reference && !s->payload)
-		return rm_error_set(err, RM_EXIT_USAGE,
-				    "reference: required (a full ref name such as refs/heads/main), "
-				    "unless payload gives it");
+		return rm_error_set(
+		    err, RM_SIDE_NONE, RM_ERR_USAGE,
+		    "reference: required (a full ref name such as refs/heads/main), "
+		    "unless payload gives it");
 	if (s->payload && rm_payload_parse(&p, s->payload, strlen(s->payload), err) < 0)
 		return -1;
 	if (s->payload && p.nchanges == 0) {
@@ -69,7 +70,7 @@ int rm_jobs_from_settings(rm_jobs *jobs, const rm_settings *s, rm_error *err)
 	}
 	jobs->jobs = calloc(s->payload ? p.nchanges : 1, sizeof(*jobs->jobs));
 	if (!jobs->jobs)
-		rc = rm_error_set(err, RM_EXIT_USAGE, "out of memory");
+		rc = rm_error_set(err, RM_SIDE_NONE, RM_ERR_NO_MEMORY, "out of memory");
 	else if (s->payload)
 		rc = jobs_from_payload(jobs, s, &p, err);
 	else

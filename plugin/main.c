@@ -55,7 +55,7 @@ static void mirror_with_retries(const rm_settings *s, rm_retry *retry, const rm_
 		    !rm_retry_wait(retry, &err, attempt))
 			break;
 	}
-	if (err.exit_code)
+	if (rm_error_is_set(&err))
 		rm_log("error: %s", err.msg);
 	rm_log("result: %s: %s (exit %d)", job->ref, rm_result_name(out->result), out->exit_code);
 }
@@ -109,7 +109,7 @@ static int end_early(rm_result result, int exit_code, bool dry_run)
 static int fail_early(const rm_error *err, bool dry_run)
 {
 	rm_log("error: %s", err->msg);
-	return end_early(RM_RESULT_FAILED, err->exit_code, dry_run);
+	return end_early(RM_RESULT_FAILED, rm_exit_code_for(err), dry_run);
 }
 
 int main(int argc, char **argv)
@@ -137,7 +137,8 @@ int main(int argc, char **argv)
 	} else if (jobs.n == 0) { /* an event that is not a push */
 		code = end_early(RM_RESULT_SKIPPED, RM_EXIT_OK, s.dry_run);
 	} else if (git_libgit2_init() < 0 || rm_http_global_init() < 0) {
-		rm_error_set(&err, RM_EXIT_SOURCE, "cannot initialise libgit2 or libcurl");
+		rm_error_set(&err, RM_SIDE_NONE, RM_ERR_NO_MEMORY,
+			     "cannot initialise libgit2 or libcurl");
 		code = fail_early(&err, s.dry_run);
 	} else {
 		rm_log("refmirror %s: from %s to %s%s", RM_VERSION, s.source.url, s.target.url,

@@ -31,10 +31,9 @@ typedef struct run {
 } run;
 
 static rm_remote remote_for(const rm_endpoint *e, const rm_run_options *o, const rm_trust *trust,
-			    const char *side, int fail_exit)
+			    rm_side side)
 {
 	rm_remote r = {.side = side,
-		       .fail_exit = fail_exit,
 		       .url = strdup(e->url),
 		       .username = e->username,
 		       .token = e->token,
@@ -60,7 +59,7 @@ static int make_plan(run *r, const rm_decision *d, rm_error *err)
 			    .dry_run = r->options->dry_run};
 
 	if (rm_plan_make(&r->plan, &in) < 0)
-		return rm_error_set(err, RM_EXIT_TARGET, "out of memory");
+		return rm_error_set(err, RM_SIDE_NONE, RM_ERR_NO_MEMORY, "out of memory");
 	return 0;
 }
 
@@ -94,8 +93,8 @@ static int open_pack(run *r, const rm_decision *d, rm_error *err)
 	uint64_t max_size = r->options->max_pack_size;
 	bool hold = r->plan.ncommands && r->plan.commands[0].awaits_ancestry;
 	int rc = r->plan.transfer == RM_TRANSFER_READ
-			 ? rm_pack_open_sink(&r->pack, max_size, RM_EXIT_SOURCE, err)
-			 : rm_pack_open_relay(&r->pack, max_size, RM_EXIT_SOURCE, err);
+			 ? rm_pack_open_sink(&r->pack, max_size, err)
+			 : rm_pack_open_relay(&r->pack, max_size, err);
 
 	if (rc < 0 || d->action != RM_ACTION_NEED_ANCESTRY)
 		return rc;
@@ -123,8 +122,8 @@ static int learn_ancestry(run *r, rm_decision *d, bool pushed, rm_error *err)
 		break;
 	case RM_PACK_SCAN_UNKNOWN:
 		if (!pushed)
-			return rm_error_set(err, RM_EXIT_SOURCE,
-					    "source: the pack cannot tell whether %s is an ancestor "
+			return rm_error_set(err, RM_SIDE_SOURCE, RM_ERR_PACK,
+					    "the pack cannot tell whether %s is an ancestor "
 					    "of %s (%s); nothing was pushed",
 					    rm_oid_short(&r->in.target).hex, rm_oid_short(&r->in.source).hex,
 					    why);
@@ -270,7 +269,7 @@ static int relay(run *r, rm_decision *d, rm_oid *after, rm_error *err)
 	if (open_pack(r, d, err) < 0)
 		return -1;
 	if (start_thread(&fetcher, run_relay_fetch, &f) != 0)
-		return rm_error_set(err, RM_EXIT_SOURCE, "cannot start the fetch");
+		return rm_error_set(err, RM_SIDE_NONE, RM_ERR_NO_MEMORY, "cannot start the fetch");
 	/* The push starts once the pack does: a request body silent while the source counts its
 	 * objects (minutes, for a whole history) could be cut by a proxy in front of the target. */
 	rm_pack_wait_data(r->pack);
@@ -374,16 +373,17 @@ int rm_mirror_ref(const rm_run_options *o, const rm_endpoint *source, const rm_e
 	out->result = RM_RESULT_FAILED;
 	out->dry_run = o->dry_run;
 	r.trust = rm_trust_new(o->ca_pem);
-	r.src = remote_for(source, o, r.trust, "source", RM_EXIT_SOURCE);
-	r.tgt = remote_for(target, o, r.trust, "target", RM_EXIT_TARGET);
+	r.src = remote_for(source, o, r.trust, RM_SIDE_SOURCE);
+	r.tgt = remote_for(target, o, r.trust, RM_SIDE_TARGET);
 	rm_advert_init(&r.target_refs);
 	r.in.old = *old;
 	r.in.is_tag = rm_refname_is_tag(refname);
 	r.in.sync_delete = o->sync_delete;
 	if (!r.src.url || !r.tgt.url)
-		rc = rm_error_set(err, RM_EXIT_SOURCE, "out of memory");
+		rc = rm_error_set(err, RM_SIDE_NONE, RM_ERR_NO_MEMORY, "out of memory");
 	else if (!r.trust) /* the source is the first side to need it */
-		rc = rm_error_set(err, RM_EXIT_SOURCE, "source: cannot load the CA certificates");
+		rc = rm_error_set(err, RM_SIDE_SOURCE, RM_ERR_NETWORK,
+				  "cannot load the CA certificates");
 	else
 		rc = mirror(&r, out, err);
 	if (rc < 0)
@@ -399,5 +399,5 @@ int rm_mirror_ref(const rm_run_options *o, const rm_endpoint *source, const rm_e
 	rm_remote_free(&r.src);
 	rm_remote_free(&r.tgt);
 	rm_trust_free(r.trust);
-	return rc < 0 ? err->exit_code : rm_result_exit_code(out->result);
+	return rc < 0 ? rm_exit_code_for(err) : rm_result_exit_code(out->result);
 }

@@ -24,7 +24,7 @@ typedef struct negotiation {
 
 static int bad_answer(negotiation *n, const char *why, const char *text, size_t len)
 {
-	return rm_error_set(n->err, RM_EXIT_SOURCE, "source: bad negotiation answer: %s: %.*s", why,
+	return rm_error_set(n->err, RM_SIDE_SOURCE, RM_ERR_PROTOCOL, "bad negotiation answer: %s: %.*s", why,
 			    (int)(len > 80 ? 80 : len), text);
 }
 
@@ -32,7 +32,7 @@ static int bad_answer(negotiation *n, const char *why, const char *text, size_t 
 static int on_line(negotiation *n, const char *text, size_t len)
 {
 	if (rm_pkt_skip_prefix(&text, &len, "ERR "))
-		return rm_error_set(n->err, RM_EXIT_SOURCE, "source: server error: %.*s", (int)len,
+		return rm_error_set(n->err, RM_SIDE_SOURCE, RM_ERR_REFUSED, "server error: %.*s", (int)len,
 				    text);
 	if (n->version == 2 && !n->header_seen) {
 		n->header_seen = true;
@@ -107,7 +107,7 @@ int rm_source_holds_object(rm_remote *src, const rm_source_info *info, const rm_
 	rm_buf_init(&body, REQUEST_LIMIT);
 	if (rm_request_fetch(&body, &f) < 0) {
 		rm_buf_free(&body);
-		return rm_error_set(err, RM_EXIT_SOURCE, "source: out of memory");
+		return rm_error_set(err, RM_SIDE_SOURCE, RM_ERR_NO_MEMORY, "out of memory");
 	}
 	req.body = body.data;
 	req.body_len = body.len;
@@ -118,8 +118,8 @@ int rm_source_holds_object(rm_remote *src, const rm_source_info *info, const rm_
 		rc = 0;
 	}
 	if (rc == 0 && !n.ended)
-		return rm_error_set_transient(err, RM_EXIT_SOURCE,
-					      "source: the negotiation answer was cut short");
+		return rm_error_set_transient(err, RM_SIDE_SOURCE, RM_ERR_NETWORK,
+					      "the negotiation answer was cut short");
 	if (rc == 0)
 		*answer = n.acked ? RM_SOURCE_HOLDS_YES : RM_SOURCE_HOLDS_NO;
 	return rc;

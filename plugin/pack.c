@@ -17,12 +17,11 @@
 enum writer_state { RELAY_WRITING, RELAY_VERIFIED, RELAY_FAILED };
 
 /* Who touches what (pack.h says which calls are the writer's and which the reader's): set at
- * opening, then read-only: fail_exit, relay. The writer's alone: check, scan,
+ * opening, then read-only: relay. The writer's alone: check, scan,
  * hold_unless_child, held_back, relay_in. The reader's alone: relay_out, held, held_len,
  * reader_done, bytes_read. Written by one thread and read by the other, so atomic: writer_state
  * and reader_gone. */
 struct rm_pack {
-	int fail_exit;
 	rm_pack_check *check;	/* header, size limit and trailer, on every pack */
 	rm_pack_scan *scan;	/* the ancestry question, when asked */
 	bool hold_unless_child; /* the trailer goes out only if the scan answers yes */
@@ -35,35 +34,34 @@ struct rm_pack {
 	unsigned char held[RM_PACK_TRAILER_LEN]; /* bytes the reader holds back: maybe the trailer */
 	size_t held_len;
 	bool reader_done;
-	uint64_t bytes_read;		/* by the reader, for either kind */
+	uint64_t bytes_read;		/* by the reader */
 };
 
-static rm_pack *new_pack(uint64_t max_size, int fail_exit, rm_error *err)
+static rm_pack *new_pack(uint64_t max_size, rm_error *err)
 {
 	rm_pack *p = calloc(1, sizeof(*p));
 
 	if (!p) {
-		rm_error_set(err, fail_exit, "pack: out of memory");
+		rm_error_set(err, RM_SIDE_NONE, RM_ERR_NO_MEMORY, "pack: out of memory");
 		return NULL;
 	}
-	p->fail_exit = fail_exit;
 	p->relay_in = p->relay_out = -1;
-	if (rm_pack_check_new(&p->check, max_size, fail_exit, err) < 0) {
+	if (rm_pack_check_new(&p->check, max_size, err) < 0) {
 		rm_pack_free(p);
 		return NULL;
 	}
 	return p;
 }
 
-int rm_pack_open_sink(rm_pack **out, uint64_t max_size, int fail_exit, rm_error *err)
+int rm_pack_open_sink(rm_pack **out, uint64_t max_size, rm_error *err)
 {
-	*out = new_pack(max_size, fail_exit, err);
+	*out = new_pack(max_size, err);
 	return *out ? 0 : -1;
 }
 
-int rm_pack_open_relay(rm_pack **out, uint64_t max_size, int fail_exit, rm_error *err)
+int rm_pack_open_relay(rm_pack **out, uint64_t max_size, rm_error *err)
 {
-	rm_pack *p = new_pack(max_size, fail_exit, err);
+	rm_pack *p = new_pack(max_size, err);
 	int ends[2], room = RELAY_BUFFER;
 
 	*out = NULL;
@@ -73,7 +71,8 @@ int rm_pack_open_relay(rm_pack **out, uint64_t max_size, int fail_exit, rm_error
 	 * EPIPE without raising SIGPIPE in the whole process. */
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ends) < 0) {
 		rm_pack_free(p);
-		return rm_error_set(err, fail_exit, "pack: cannot make a relay: %s", strerror(errno));
+		return rm_error_set(err, RM_SIDE_NONE, RM_ERR_PACK, "pack: cannot make a relay: %s",
+				    strerror(errno));
 	}
 	p->relay = true;
 	p->relay_out = ends[0];
@@ -95,7 +94,7 @@ int rm_pack_scan_for_child_of(rm_pack *p, const rm_oid *parent, bool hold_unless
 {
 	p->scan = rm_pack_scan_new(parent);
 	if (!p->scan)
-		return rm_error_set(err, p->fail_exit, "pack: out of memory");
+		return rm_error_set(err, RM_SIDE_NONE, RM_ERR_NO_MEMORY, "pack: out of memory");
 	p->hold_unless_child = hold_unless_child;
 	return 0;
 }
@@ -118,7 +117,8 @@ static int relay_send(rm_pack *p, const unsigned char *data, size_t len, rm_erro
 			continue;
 		if (n < 0) {
 			atomic_store(&p->reader_gone, true);
-			return rm_error_set(err, p->fail_exit, "pack: the push stopped taking the pack");
+			return rm_error_set(err, RM_SIDE_NONE, RM_ERR_PACK,
+					    "pack: the push stopped taking the pack");
 		}
 		data += n;
 		len -= (size_t)n;
@@ -155,7 +155,7 @@ int rm_pack_finish(rm_pack *p, rm_error *err)
 
 	if (rc == 0 && p->hold_unless_child && rm_pack_child_of(p, NULL) != RM_PACK_SCAN_YES) {
 		p->held_back = true;
-		rc = rm_error_set(err, p->fail_exit, "pack: held back: no answer \"yes\" to the "
+		rc = rm_error_set(err, RM_SIDE_NONE, RM_ERR_PACK, "pack: held back: no answer \"yes\" to the "
 				  "ancestry question");
 	}
 	end_relay(p, rc < 0 ? RELAY_FAILED : RELAY_VERIFIED);
@@ -171,7 +171,7 @@ static ssize_t relay_read(rm_pack *p, unsigned char *buf, size_t max, rm_error *
 	if (p->reader_done)
 		return 0;
 	if (max <= RM_PACK_TRAILER_LEN)
-		return rm_error_set(err, p->fail_exit, "pack: read buffer too small");
+		return rm_error_set(err, RM_SIDE_NONE, RM_ERR_PACK, "pack: read buffer too small");
 	memcpy(buf, p->held, p->held_len);
 	have = p->held_len;
 	for (;;) {
@@ -179,11 +179,11 @@ static ssize_t relay_read(rm_pack *p, unsigned char *buf, size_t max, rm_error *
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			return rm_error_set(err, p->fail_exit, "pack: cannot read the relay: %s",
-					    strerror(errno));
+			return rm_error_set(err, RM_SIDE_NONE, RM_ERR_PACK,
+					    "pack: cannot read the relay: %s", strerror(errno));
 		if (n == 0) {
 			if (atomic_load(&p->writer_state) != RELAY_VERIFIED)
-				return rm_error_set(err, p->fail_exit,
+				return rm_error_set(err, RM_SIDE_NONE, RM_ERR_PACK,
 						    "pack: the source's pack did not arrive whole");
 			p->reader_done = true;
 			p->held_len = 0;

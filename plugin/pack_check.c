@@ -12,24 +12,23 @@
 struct rm_pack_check {
 	EVP_MD_CTX *sha1;
 	uint64_t size, max_size;
-	int fail_exit;
 	unsigned char header[HEADER_LEN];
 	/* The last bytes seen, not yet hashed: they may be the trailer. */
 	unsigned char tail[RM_PACK_TRAILER_LEN];
 	size_t tail_len;
 };
 
-int rm_pack_check_new(rm_pack_check **out, uint64_t max_size, int fail_exit, rm_error *err)
+int rm_pack_check_new(rm_pack_check **out, uint64_t max_size, rm_error *err)
 {
 	rm_pack_check *c = calloc(1, sizeof(*c));
 
 	*out = NULL;
 	if (!c || !(c->sha1 = EVP_MD_CTX_new()) || !EVP_DigestInit_ex(c->sha1, EVP_sha1(), NULL)) {
 		rm_pack_check_free(c);
-		return rm_error_set(err, fail_exit, "pack: cannot start a SHA-1 hash");
+		return rm_error_set(err, RM_SIDE_NONE, RM_ERR_PACK,
+				    "pack: cannot start a SHA-1 hash");
 	}
 	c->max_size = max_size;
-	c->fail_exit = fail_exit;
 	*out = c;
 	return 0;
 }
@@ -44,9 +43,11 @@ static int check_header(rm_pack_check *c, rm_error *err)
 	uint32_t version = be32(c->header + 4);
 
 	if (memcmp(c->header, "PACK", 4) != 0)
-		return rm_error_set(err, c->fail_exit, "pack: the source sent no pack (no PACK header)");
+		return rm_error_set(err, RM_SIDE_NONE, RM_ERR_PACK,
+				    "pack: the source sent no pack (no PACK header)");
 	if (version != 2 && version != 3)
-		return rm_error_set(err, c->fail_exit, "pack: unsupported pack version %u", version);
+		return rm_error_set(err, RM_SIDE_NONE, RM_ERR_PACK,
+				    "pack: unsupported pack version %u", version);
 	return 0;
 }
 
@@ -79,7 +80,7 @@ int rm_pack_check_update(rm_pack_check *c, const void *data, size_t len, rm_erro
 	uint64_t before = c->size;
 
 	if (len > c->max_size - c->size)
-		return rm_error_set(err, c->fail_exit,
+		return rm_error_set(err, RM_SIDE_NONE, RM_ERR_PACK,
 				    "pack: the source sent more than max_pack_size (%llu bytes)",
 				    (unsigned long long)c->max_size);
 	c->size += len;
@@ -90,7 +91,7 @@ int rm_pack_check_update(rm_pack_check *c, const void *data, size_t len, rm_erro
 			return -1;
 	}
 	if (hash_all_but_trailer(c, data, len) < 0)
-		return rm_error_set(err, c->fail_exit, "pack: SHA-1 failed");
+		return rm_error_set(err, RM_SIDE_NONE, RM_ERR_PACK, "pack: SHA-1 failed");
 	return 0;
 }
 
@@ -100,19 +101,22 @@ int rm_pack_check_finish(rm_pack_check *c, rm_error *err)
 	unsigned int sum_len = 0;
 
 	if (c->size < HEADER_LEN + RM_PACK_TRAILER_LEN)
-		return rm_error_set(err, c->fail_exit, "pack: the source sent no valid pack (%llu bytes)",
+		return rm_error_set(err, RM_SIDE_NONE, RM_ERR_PACK,
+				    "pack: the source sent no valid pack (%llu bytes)",
 				    (unsigned long long)c->size);
 	if (!EVP_DigestFinal_ex(c->sha1, sum, &sum_len) || sum_len != RM_PACK_TRAILER_LEN)
-		return rm_error_set(err, c->fail_exit, "pack: SHA-1 failed");
+		return rm_error_set(err, RM_SIDE_NONE, RM_ERR_PACK, "pack: SHA-1 failed");
 	if (memcmp(sum, c->tail, RM_PACK_TRAILER_LEN) != 0)
-		return rm_error_set(err, c->fail_exit,
-				    "pack: corrupt pack from the source: its SHA-1 trailer does not "
-				    "match its bytes");
+		return rm_error_set(
+		    err, RM_SIDE_NONE, RM_ERR_PACK,
+		    "pack: corrupt pack from the source: its SHA-1 trailer does not "
+		    "match its bytes");
 	if (rm_pack_check_objects(c) > (c->size - HEADER_LEN - RM_PACK_TRAILER_LEN) / MIN_OBJECT_LEN)
-		return rm_error_set(err, c->fail_exit,
-				    "pack: corrupt pack from the source: its header counts %u objects "
-				    "in %llu bytes",
-				    rm_pack_check_objects(c), (unsigned long long)c->size);
+		return rm_error_set(
+		    err, RM_SIDE_NONE, RM_ERR_PACK,
+		    "pack: corrupt pack from the source: its header counts %u objects "
+		    "in %llu bytes",
+		    rm_pack_check_objects(c), (unsigned long long)c->size);
 	return 0;
 }
 

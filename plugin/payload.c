@@ -53,7 +53,8 @@ static int read_sha(rm_payload *p, rm_oid *out, const cJSON *item, const char *f
 	if (cJSON_IsString(item) &&
 	    rm_oid_parse(out, item->valuestring, strlen(item->valuestring)) == 0)
 		return 0;
-	return rm_error_set(err, RM_EXIT_USAGE, "payload: %s: bad SHA in %s", p->provider, field);
+	return rm_error_set(err, RM_SIDE_NONE, RM_ERR_USAGE, "payload: %s: bad SHA in %s",
+			    p->provider, field);
 }
 
 /* The kind of ref a short name of this type ("branch" or "tag") is. */
@@ -76,24 +77,25 @@ static int add_change(rm_payload *p, const char *name, const char *type, const r
 	char *ref;
 
 	if (!name || !*name)
-		return rm_error_set(err, RM_EXIT_USAGE, "payload: %s: a change has no ref name",
-				    p->provider);
+		return rm_error_set(err, RM_SIDE_NONE, RM_ERR_USAGE,
+				    "payload: %s: a change has no ref name", p->provider);
 	if (rm_refname_is_short(name) && kind == RM_REF_OTHER)
-		return rm_error_set(err, RM_EXIT_USAGE,
+		return rm_error_set(err, RM_SIDE_NONE, RM_ERR_USAGE,
 				    "payload: %s: a ref name is neither full (refs/...) nor of "
 				    "type branch or tag",
 				    p->provider);
 	if (p->nchanges == RM_PAYLOAD_MAX_CHANGES)
-		return rm_error_set(err, RM_EXIT_USAGE, "payload: %s: more than %d ref changes",
-				    p->provider, RM_PAYLOAD_MAX_CHANGES);
+		return rm_error_set(err, RM_SIDE_NONE, RM_ERR_USAGE,
+				    "payload: %s: more than %d ref changes", p->provider,
+				    RM_PAYLOAD_MAX_CHANGES);
 
 	grown = realloc(p->changes, (p->nchanges + 1) * sizeof(*grown));
 	if (!grown)
-		return rm_error_set(err, RM_EXIT_USAGE, "payload: out of memory");
+		return rm_error_set(err, RM_SIDE_NONE, RM_ERR_NO_MEMORY, "payload: out of memory");
 	p->changes = grown;
 	ref = rm_refname_full(name, kind);
 	if (!ref)
-		return rm_error_set(err, RM_EXIT_USAGE, "payload: out of memory");
+		return rm_error_set(err, RM_SIDE_NONE, RM_ERR_NO_MEMORY, "payload: out of memory");
 	grown[p->nchanges].ref = ref;
 	grown[p->nchanges].old_sha = *old_sha;
 	grown[p->nchanges].new_sha = *new_sha;
@@ -428,7 +430,7 @@ static int check_raw_text(const char *body, size_t len, rm_error *err)
 
 		if (in_string) {
 			if (c == '\\' && is_escaped_nul(body, i, len))
-				return rm_error_set(err, RM_EXIT_USAGE,
+				return rm_error_set(err, RM_SIDE_NONE, RM_ERR_USAGE,
 						    "payload: a string holds a NUL character "
 						    "(\\u0000 at byte %zu)",
 						    i);
@@ -440,7 +442,7 @@ static int check_raw_text(const char *body, size_t len, rm_error *err)
 			in_string = true;
 		} else if (c == '[' || c == '{') {
 			if (++depth > RM_PAYLOAD_MAX_DEPTH)
-				return rm_error_set(err, RM_EXIT_USAGE,
+				return rm_error_set(err, RM_SIDE_NONE, RM_ERR_USAGE,
 						    "payload: nested deeper than %d levels",
 						    RM_PAYLOAD_MAX_DEPTH);
 		} else if ((c == ']' || c == '}') && depth > 0) {
@@ -466,19 +468,19 @@ static cJSON *parse_json(const char *body, size_t len, rm_error *err)
 	size_t rest;
 
 	if (skip_space(body, 0, len) == len) {
-		rm_error_set(err, RM_EXIT_USAGE, "payload: not JSON (empty)");
+		rm_error_set(err, RM_SIDE_NONE, RM_ERR_USAGE, "payload: not JSON (empty)");
 		return NULL;
 	}
 	json = cJSON_ParseWithLengthOpts(body, len, &end, false);
 	if (!json) {
-		rm_error_set(err, RM_EXIT_USAGE, "payload: not JSON (syntax error at byte %zu)",
-			     (size_t)(end - body));
+		rm_error_set(err, RM_SIDE_NONE, RM_ERR_USAGE,
+			     "payload: not JSON (syntax error at byte %zu)", (size_t)(end - body));
 		return NULL;
 	}
 	rest = skip_space(body, (size_t)(end - body), len);
 	if (rest != len) {
 		cJSON_Delete(json);
-		rm_error_set(err, RM_EXIT_USAGE,
+		rm_error_set(err, RM_SIDE_NONE, RM_ERR_USAGE,
 			     "payload: not JSON (text after the value at byte %zu)", rest);
 		return NULL;
 	}
@@ -493,7 +495,7 @@ int rm_payload_parse(rm_payload *out, const char *body, size_t len, rm_error *er
 
 	memset(out, 0, sizeof(*out));
 	if (len > RM_PAYLOAD_MAX_BYTES)
-		return rm_error_set(err, RM_EXIT_USAGE, "payload: larger than %u MiB",
+		return rm_error_set(err, RM_SIDE_NONE, RM_ERR_USAGE, "payload: larger than %u MiB",
 				    RM_PAYLOAD_MAX_BYTES / (1024 * 1024));
 	if (check_raw_text(body, len, err) < 0)
 		return -1;
@@ -508,7 +510,7 @@ int rm_payload_parse(rm_payload *out, const char *body, size_t len, rm_error *er
 	}
 	if (!s) {
 		cJSON_Delete(json);
-		return rm_error_set(err, RM_EXIT_USAGE,
+		return rm_error_set(err, RM_SIDE_NONE, RM_ERR_USAGE,
 				    "payload: not a push event of a known provider (expected "
 				    "Harness Code, GitHub, GitLab, Gitea/Forgejo/Gogs, Bitbucket "
 				    "Cloud, Bitbucket Data Center or Azure DevOps)");
@@ -516,7 +518,8 @@ int rm_payload_parse(rm_payload *out, const char *body, size_t len, rm_error *er
 	out->provider = s->provider;
 	rc = s->extract(out, json, err);
 	if (rc == 0 && out->nchanges == 0)
-		rc = rm_error_set(err, RM_EXIT_USAGE, "payload: %s: no ref changes", s->provider);
+		rc = rm_error_set(err, RM_SIDE_NONE, RM_ERR_USAGE, "payload: %s: no ref changes",
+				  s->provider);
 	cJSON_Delete(json);
 	if (rc)
 		rm_payload_free(out);

@@ -19,9 +19,10 @@ static int accept_target_advert(const rm_advert *adv, bool complete, const char 
 	char why[160];
 
 	if (!complete || adv->version != 0)
-		return rm_error_set(err, RM_EXIT_TARGET, "target: bad ref advertisement from %s", url);
+		return rm_error_set(err, RM_SIDE_TARGET, RM_ERR_PROTOCOL,
+				    "bad ref advertisement from %s", url);
 	if (rm_caps_check_object_format(adv->caps, why, sizeof(why)) < 0)
-		return rm_error_set(err, RM_EXIT_TARGET, "target: %s", why);
+		return rm_error_set(err, RM_SIDE_TARGET, RM_ERR_PROTOCOL, "%s", why);
 	return 0;
 }
 
@@ -34,7 +35,7 @@ int rm_target_read_refs(rm_remote *tgt, rm_advert *adv, rm_error *err)
 	int rc;
 
 	if (!parser)
-		return rm_error_set(err, RM_EXIT_TARGET, "target: out of memory");
+		return rm_error_set(err, RM_SIDE_TARGET, RM_ERR_NO_MEMORY, "out of memory");
 	rc = rm_smart_request(tgt, &req, rm_advert_parser_feed, parser, "ref advertisement",
 			      rm_advert_parser_error(parser), err);
 	complete = rm_advert_parser_finish(parser, adv) == 0;
@@ -58,7 +59,7 @@ static int read_report(void *answer, const char *data, size_t len)
 
 	if (rm_report_parser_feed_band(a->report, data, len) == 0)
 		return 0;
-	return rm_error_set(a->err, RM_EXIT_TARGET, "target: bad report-status: %s",
+	return rm_error_set(a->err, RM_SIDE_TARGET, RM_ERR_PROTOCOL, "bad report-status: %s",
 			    rm_report_parser_error(a->report));
 }
 
@@ -84,11 +85,12 @@ static int build_command(rm_buf *body, const rm_push_caps *caps, const rm_push_c
 static int check_capabilities(const rm_push_caps *caps, const rm_oid *new_value, rm_error *err)
 {
 	if (!caps->report_status)
-		return rm_error_set(err, RM_EXIT_TARGET,
-				    "target: server does not offer report-status, so a push could not "
+		return rm_error_set(err, RM_SIDE_TARGET, RM_ERR_PROTOCOL,
+				    "server does not offer report-status, so a push could not "
 				    "be verified");
 	if (!rm_oid_is_set(new_value) && !caps->delete_refs)
-		return rm_error_set(err, RM_EXIT_TARGET, "target: server does not allow deleting refs");
+		return rm_error_set(err, RM_SIDE_TARGET, RM_ERR_REFUSED,
+				    "server does not allow deleting refs");
 	return 0;
 }
 
@@ -98,15 +100,16 @@ static int judge_report(const rm_report_parser *parser, const char *refname, rm_
 	rm_report r;
 
 	if (rm_report_parser_finish(parser, &r) < 0)
-		return rm_error_set_transient(err, RM_EXIT_TARGET,
-					      "target: the answer to the push was lost or cut short");
+		return rm_error_set_transient(err, RM_SIDE_TARGET, RM_ERR_NETWORK,
+					      "the answer to the push was lost or cut short");
 	if (!r.unpack_ok)
-		return rm_error_set(err, RM_EXIT_TARGET, "target: could not store the pack: %s",
-				    r.unpack_error);
+		return rm_error_set(err, RM_SIDE_TARGET, RM_ERR_REFUSED,
+				    "could not store the pack: %s", r.unpack_error);
 	if (!r.ref_seen)
-		return rm_error_set(err, RM_EXIT_TARGET, "target: no verdict for %s", refname);
+		return rm_error_set(err, RM_SIDE_TARGET, RM_ERR_PROTOCOL, "no verdict for %s",
+				    refname);
 	if (!r.ref_ok)
-		return rm_error_set(err, RM_EXIT_TARGET, "target: refused %s: %s", refname,
+		return rm_error_set(err, RM_SIDE_TARGET, RM_ERR_REFUSED, "refused %s: %s", refname,
 				    r.ref_error);
 	return 0;
 }
@@ -130,8 +133,8 @@ int rm_push(rm_remote *tgt, const rm_push_caps *caps, const rm_push_command *com
 	rm_smart_req req = {.service = RM_RECEIVE_PACK, .max_bytes = RM_REPORT_MAX_BYTES,
 			   .progress = show_push_progress, .progress_ctx = pack};
 	push_answer answer = {.multiplexed = caps->side_band_64k, .err = err};
-	rm_sideband band = {.side = "target", .fail_exit = RM_EXIT_TARGET, .on_data = read_report,
-			    .ctx = &answer, .messages = &answer.messages, .err = err};
+	rm_sideband band = {.side = RM_SIDE_TARGET, .on_data = read_report, .ctx = &answer,
+			    .messages = &answer.messages, .err = err};
 	rm_buf body;
 	int rc;
 
@@ -142,7 +145,8 @@ int rm_push(rm_remote *tgt, const rm_push_caps *caps, const rm_push_command *com
 	rm_buf_init(&body, COMMAND_LIMIT);
 	answer.report = rm_report_parser_new(command->refname);
 	if (!answer.report || build_command(&body, caps, command) < 0) {
-		rc = rm_error_set(err, RM_EXIT_TARGET, "target: cannot build the push command");
+		rc = rm_error_set(err, RM_SIDE_TARGET, RM_ERR_PROTOCOL,
+				  "cannot build the push command");
 		goto out;
 	}
 	req.body = body.data;

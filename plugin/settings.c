@@ -47,7 +47,7 @@ static int copy_value(char **to, const char *name, const char *value, rm_error *
 	char *copy = strdup(value);
 
 	if (!copy)
-		return rm_error_set(err, RM_EXIT_USAGE, "%s: out of memory", name);
+		return rm_error_set(err, RM_SIDE_NONE, RM_ERR_NO_MEMORY, "%s: out of memory", name);
 	free(*to);
 	*to = copy;
 	return 0;
@@ -66,7 +66,8 @@ static int take_credential(CURLU *u, CURLUPart part, char **to, const char *name
 	if (uc == CURLUE_NO_USER || uc == CURLUE_NO_PASSWORD)
 		return 0;
 	if (uc != CURLUE_OK)
-		rc = rm_error_set(err, RM_EXIT_USAGE, "%s: bad credentials in the URL", name);
+		rc = rm_error_set(err, RM_SIDE_NONE, RM_ERR_USAGE, "%s: bad credentials in the URL",
+				  name);
 	else if (*text)
 		rc = copy_value(to, name, text, err);
 	curl_free(text);
@@ -81,14 +82,16 @@ static int strip_url(CURLU *u, const char *name, rm_error *err)
 
 	for (size_t i = 0; i < RM_ARRAY_SIZE(parts); i++)
 		if (curl_url_set(u, parts[i], NULL, 0) != CURLUE_OK)
-			return rm_error_set(err, RM_EXIT_USAGE, "%s: cannot parse the URL", name);
+			return rm_error_set(err, RM_SIDE_NONE, RM_ERR_USAGE,
+					    "%s: cannot parse the URL", name);
 	return 0;
 }
 
 /* One message for every scheme problem: ftp://, ssh://, scp-style git@host:path, no scheme. */
 static int not_http_url(const char *name, rm_error *err)
 {
-	return rm_error_set(err, RM_EXIT_USAGE, "%s: not an https:// or http:// URL", name);
+	return rm_error_set(err, RM_SIDE_NONE, RM_ERR_USAGE, "%s: not an https:// or http:// URL",
+			    name);
 }
 
 static int check_scheme(CURLU *u, const char *name, rm_error *err)
@@ -108,7 +111,8 @@ static int store_url(CURLU *u, char **to, const char *name, rm_error *err)
 	int rc;
 
 	if (curl_url_get(u, CURLUPART_URL, &text, 0) != CURLUE_OK)
-		return rm_error_set(err, RM_EXIT_USAGE, "%s: cannot parse the URL", name);
+		return rm_error_set(err, RM_SIDE_NONE, RM_ERR_USAGE, "%s: cannot parse the URL",
+				    name);
 	for (size_t len = strlen(text); len > 0 && text[len - 1] == '/'; len--)
 		text[len - 1] = '\0';
 	rc = copy_value(to, name, text, err);
@@ -124,8 +128,9 @@ static int split_url(CURLU *u, rm_endpoint *e, const char *name, const char *val
 	if (uc == CURLUE_BAD_SCHEME || uc == CURLUE_NO_SCHEME)
 		return not_http_url(name, err);
 	if (uc != CURLUE_OK)
-		return rm_error_set(err, RM_EXIT_USAGE, "%s: not an https:// or http:// URL (%s)",
-				    name, curl_url_strerror(uc));
+		return rm_error_set(err, RM_SIDE_NONE, RM_ERR_USAGE,
+				    "%s: not an https:// or http:// URL (%s)", name,
+				    curl_url_strerror(uc));
 	if (check_scheme(u, name, err) < 0 ||
 	    take_credential(u, CURLUPART_USER, &e->username, name, err) < 0 ||
 	    take_credential(u, CURLUPART_PASSWORD, &e->token, name, err) < 0 ||
@@ -140,7 +145,7 @@ static int parse_url(void *field, const char *name, const char *value, rm_error 
 	int rc;
 
 	if (!u)
-		return rm_error_set(err, RM_EXIT_USAGE, "%s: out of memory", name);
+		return rm_error_set(err, RM_SIDE_NONE, RM_ERR_NO_MEMORY, "%s: out of memory", name);
 	rc = split_url(u, field, name, value, err);
 	curl_url_cleanup(u);
 	return rc;
@@ -160,7 +165,7 @@ static int parse_token(void *field, const char *name, const char *value, rm_erro
 	rm_endpoint *e = field;
 
 	if (e->token && strcmp(e->token, value) != 0)
-		return rm_error_set(err, RM_EXIT_USAGE,
+		return rm_error_set(err, RM_SIDE_NONE, RM_ERR_USAGE,
 				    "%s: differs from the password written in the URL", name);
 	return copy_value(&e->token, name, value, err);
 }
@@ -171,12 +176,12 @@ static int parse_reference(void *field, const char *name, const char *value, rm_
 {
 	switch (rm_refname_check(value)) {
 	case RM_REFNAME_NOT_FULL:
-		return rm_error_set(err, RM_EXIT_USAGE,
+		return rm_error_set(err, RM_SIDE_NONE, RM_ERR_USAGE,
 				    "%s: not a full ref name; use refs/heads/<name> or "
 				    "refs/tags/<name>",
 				    name);
 	case RM_REFNAME_BAD_FORMAT:
-		return rm_error_set(err, RM_EXIT_USAGE,
+		return rm_error_set(err, RM_SIDE_NONE, RM_ERR_USAGE,
 				    "%s: not a valid git ref name (see git check-ref-format)",
 				    name);
 	case RM_REFNAME_OK:
@@ -193,7 +198,7 @@ static int parse_old_sha(void *field, const char *name, const char *value, rm_er
 	if (strcmp(value, "null") == 0)
 		return 0;
 	if (rm_oid_parse(field, value, strlen(value)) < 0)
-		return rm_error_set(err, RM_EXIT_USAGE,
+		return rm_error_set(err, RM_SIDE_NONE, RM_ERR_USAGE,
 				    "%s: must be 40 hex digits (or empty or null when not known)",
 				    name);
 	return 0;
@@ -208,7 +213,8 @@ static int parse_bool(void *field, const char *name, const char *value, rm_error
 	else if (strcasecmp(value, "false") == 0)
 		*b = false;
 	else
-		return rm_error_set(err, RM_EXIT_USAGE, "%s: must be true or false", name);
+		return rm_error_set(err, RM_SIDE_NONE, RM_ERR_USAGE, "%s: must be true or false",
+				    name);
 	return 0;
 }
 
@@ -221,7 +227,7 @@ static int parse_number(long *n, long min, long max, const char *name, const cha
 	errno = 0;
 	*n = strtol(value, &end, 10);
 	if (!isdigit((unsigned char)value[0]) || *end || errno || *n < min || *n > max)
-		return rm_error_set(err, RM_EXIT_USAGE,
+		return rm_error_set(err, RM_SIDE_NONE, RM_ERR_USAGE,
 				    "%s: must be a whole number from %ld to %ld", name, min, max);
 	return 0;
 }
@@ -273,7 +279,7 @@ static int parse_size(void *field, const char *name, const char *value, rm_error
 				*(uint64_t *)field = (uint64_t)n << units[i].shift;
 				return 0;
 			}
-	return rm_error_set(err, RM_EXIT_USAGE,
+	return rm_error_set(err, RM_SIDE_NONE, RM_ERR_USAGE,
 			    "%s: must be a size from 1K to 1024G: a number of MiB, or with a unit "
 			    "K, M or G (512, 100K, 2G)",
 			    name);
@@ -285,7 +291,7 @@ static int parse_payload(void *field, const char *name, const char *value, rm_er
 	if (strcmp(value, "null") == 0)
 		return 0;
 	if (strlen(value) > RM_PAYLOAD_MAX_BYTES)
-		return rm_error_set(err, RM_EXIT_USAGE, "%s: larger than %u MiB", name,
+		return rm_error_set(err, RM_SIDE_NONE, RM_ERR_USAGE, "%s: larger than %u MiB", name,
 				    RM_PAYLOAD_MAX_BYTES / (1024 * 1024));
 	return copy_value(field, name, value, err);
 }
@@ -302,21 +308,22 @@ static int read_pem_file(char **pem, const char *name, const char *path, rm_erro
 	int rc = 0;
 
 	if (!f)
-		return rm_error_set(err, RM_EXIT_USAGE, "%s: cannot read %.200s: %s", name, path,
-				    strerror(errno));
+		return rm_error_set(err, RM_SIDE_NONE, RM_ERR_USAGE, "%s: cannot read %.200s: %s",
+				    name, path, strerror(errno));
 	rm_buf_init(&b, CA_CERT_MAX);
 	rm_buf_append(&b, "", 0); /* an empty file is an empty string */
 	while (rc == 0 && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
 		if (rm_buf_append(&b, chunk, n) < 0)
-			rc = rm_error_set(err, RM_EXIT_USAGE, "%s: %.200s is larger than 4 MiB",
-					  name, path);
+			rc = rm_error_set(err, RM_SIDE_NONE, RM_ERR_USAGE,
+					  "%s: %.200s is larger than 4 MiB", name, path);
 	if (rc == 0 && ferror(f))
-		rc = rm_error_set(err, RM_EXIT_USAGE, "%s: cannot read %.200s: %s", name, path,
-				  strerror(errno));
+		rc = rm_error_set(err, RM_SIDE_NONE, RM_ERR_USAGE, "%s: cannot read %.200s: %s",
+				  name, path, strerror(errno));
 	if (rc == 0 && !b.data)
-		rc = rm_error_set(err, RM_EXIT_USAGE, "%s: out of memory", name);
+		rc = rm_error_set(err, RM_SIDE_NONE, RM_ERR_NO_MEMORY, "%s: out of memory", name);
 	if (rc == 0 && strlen(b.data) != b.len)
-		rc = rm_error_set(err, RM_EXIT_USAGE, "%s: %.200s is not PEM text", name, path);
+		rc = rm_error_set(err, RM_SIDE_NONE, RM_ERR_USAGE, "%s: %.200s is not PEM text",
+				  name, path);
 	fclose(f);
 	if (rc < 0) {
 		rm_buf_free(&b);
@@ -336,7 +343,8 @@ static int parse_ca_cert(void *field, const char *name, const char *value, rm_er
 	if (rc < 0)
 		return -1;
 	if (!strstr(*pem, PEM_CERTIFICATE))
-		return rm_error_set(err, RM_EXIT_USAGE, "%s: holds no %s", name, PEM_CERTIFICATE);
+		return rm_error_set(err, RM_SIDE_NONE, RM_ERR_USAGE, "%s: holds no %s", name,
+				    PEM_CERTIFICATE);
 	return 0;
 }
 
@@ -394,8 +402,9 @@ static int read_setting(const setting *def, rm_env_lookup lookup, const char **v
 	a = non_empty(lookup(snake));
 	b = non_empty(lookup(flat));
 	if (a && b && strcmp(a, b) != 0)
-		return rm_error_set(err, RM_EXIT_USAGE, "%s: %s and %s are both set, and differ",
-				    def->name, snake, flat);
+		return rm_error_set(err, RM_SIDE_NONE, RM_ERR_USAGE,
+				    "%s: %s and %s are both set, and differ", def->name, snake,
+				    flat);
 	*value = a ? a : b;
 	return 0;
 }
@@ -409,7 +418,8 @@ static int read_settings(rm_settings *s, rm_env_lookup lookup, rm_error *err)
 		if (read_setting(def, lookup, &value, err) < 0)
 			return -1;
 		if (!value && def->required)
-			return rm_error_set(err, RM_EXIT_USAGE, "%s: required", def->name);
+			return rm_error_set(err, RM_SIDE_NONE, RM_ERR_USAGE, "%s: required",
+					    def->name);
 		/* The parser gets the member of *s that the table names. */
 		if (value && def->parse((char *)s + def->field, def->name, value, err) < 0)
 			return -1;
@@ -429,7 +439,7 @@ static int complete_settings(rm_settings *s, rm_error *err)
 	    default_username(&s->target, "target_username", err) < 0)
 		return -1;
 	if (!s->target.token && !s->dry_run)
-		return rm_error_set(err, RM_EXIT_USAGE,
+		return rm_error_set(err, RM_SIDE_NONE, RM_ERR_USAGE,
 				    "target_token: required to push (set target_token, or "
 				    "dry_run: true)");
 	if (s->deadline)

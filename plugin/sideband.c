@@ -83,10 +83,10 @@ int rm_sideband_route(const rm_sideband *sb, const char *data, size_t len)
 			rm_log_remote(sb->messages, data + 1, len - 1);
 		return 0;
 	case BAND_ERROR:
-		return rm_error_set(sb->err, sb->fail_exit, "%s: server error: %.*s", sb->side,
+		return rm_error_set(sb->err, sb->side, RM_ERR_REFUSED, "server error: %.*s",
 				    (int)rm_pkt_chomp(data + 1, len - 1), data + 1);
 	default:
-		return rm_error_set(sb->err, sb->fail_exit, "%s: bad side-band channel %u", sb->side,
+		return rm_error_set(sb->err, sb->side, RM_ERR_PROTOCOL, "bad side-band channel %u",
 				    (unsigned char)data[0]);
 	}
 }

@@ -35,9 +35,9 @@ static bool on_head(void *ctx, long status, const char *type)
 	if (status < 200 || status > 299)
 		return false;
 	if (!type || strncasecmp(type, a->expected_type, strlen(a->expected_type)) != 0) {
-		rm_error_set(a->err, a->remote->fail_exit,
-			     "%s: %s is not a git smart-HTTP server (Content-Type: %s)",
-			     a->remote->side, a->remote->url, type ? type : "none");
+		rm_error_set(a->err, a->remote->side, RM_ERR_NOT_FOUND,
+			     "%s is not a git smart-HTTP server (Content-Type: %s)", a->remote->url,
+			     type ? type : "none");
 		return false;
 	}
 	a->smart = true;
@@ -49,12 +49,11 @@ static int feed_pkts(void *ctx, const char *data, size_t len)
 	answer *a = ctx;
 	int rc = rm_pkt_reader_feed(a->reader, data, len);
 
-	if (rc != 0 && !a->err->exit_code) {
+	if (rc != 0 && !rm_error_is_set(a->err)) {
 		const char *why = rm_pkt_reader_error(a->reader);
 		if (!*why && a->parser_error)
 			why = a->parser_error;
-		rm_error_set(a->err, a->remote->fail_exit, "%s: bad %s: %s", a->remote->side,
-			     a->what, why);
+		rm_error_set(a->err, a->remote->side, RM_ERR_PROTOCOL, "bad %s: %s", a->what, why);
 	}
 	return rc;
 }
@@ -66,26 +65,26 @@ static int report_http_status(const rm_remote *r, rm_service service, const rm_h
 
 	switch (status) {
 	case 401:
-		return rm_error_set(err, r->fail_exit,
-				    "%s: authentication failed (HTTP 401) at %s: check %s_token",
-				    r->side, r->url, r->side);
+		return rm_error_set(err, r->side, RM_ERR_AUTH,
+				    "authentication failed (HTTP 401) at %s: check %s_token",
+				    r->url, rm_side_name(r->side));
 	case 403:
-		return rm_error_set(err, r->fail_exit,
-				    "%s: access denied (HTTP 403) at %s: the token lacks %s access",
-				    r->side, r->url, service == RM_RECEIVE_PACK ? "write" : "read");
+		return rm_error_set(err, r->side, RM_ERR_AUTH,
+				    "access denied (HTTP 403) at %s: the token lacks %s access",
+				    r->url, service == RM_RECEIVE_PACK ? "write" : "read");
 	case 404:
-		return rm_error_set(err, r->fail_exit, "%s: repository not found (HTTP 404): %s",
-				    r->side, r->url);
+		return rm_error_set(err, r->side, RM_ERR_NOT_FOUND,
+				    "repository not found (HTTP 404): %s", r->url);
 	}
 	if (status == 429 || status >= 500) {
 		/* Only with the error it explains: the first error set wins. */
-		if (!err->exit_code)
+		if (!rm_error_is_set(err))
 			err->retry_after = resp->retry_after;
-		return rm_error_set_transient(err, r->fail_exit, "%s: %s (HTTP %ld) at %s", r->side,
+		return rm_error_set_transient(err, r->side, RM_ERR_NETWORK, "%s (HTTP %ld) at %s",
 					      status == 429 ? "too many requests" : "server error",
 					      status, r->url);
 	}
-	return rm_error_set(err, r->fail_exit, "%s: unexpected HTTP %ld from %s", r->side, status,
+	return rm_error_set(err, r->side, RM_ERR_PROTOCOL, "unexpected HTTP %ld from %s", status,
 			    r->url);
 }
 
@@ -101,18 +100,16 @@ static int follow_redirect(rm_remote *r, const char *location, rm_error *err)
 	const char *suffix = strstr(location, "/info/refs");
 
 	if (!rm_http_redirect_allowed(r->url, location))
-		return rm_error_set(
-		    err, r->fail_exit,
-		    "%s: refusing redirect from %s to another host or a weaker scheme", r->side,
-		    r->url);
+		return rm_error_set(err, r->side, RM_ERR_PROTOCOL,
+				    "refusing redirect from %s to another host or a weaker scheme",
+				    r->url);
 	if (!suffix)
-		return rm_error_set(err, r->fail_exit,
-				    "%s: redirect from %s does not point to a git repository",
-				    r->side, r->url);
+		return rm_error_set(err, r->side, RM_ERR_NOT_FOUND,
+				    "redirect from %s does not point to a git repository", r->url);
 	char *base = strndup(location, (size_t)(suffix - location));
 	if (!base)
-		return rm_error_set(err, r->fail_exit, "%s: out of memory", r->side);
-	rm_log("%s: redirected to %s", r->side, base);
+		return rm_error_set(err, r->side, RM_ERR_NO_MEMORY, "out of memory");
+	rm_log("%s: redirected to %s", rm_side_name(r->side), base);
 	free(r->url);
 	r->url = base;
 	return 0;
@@ -153,7 +150,7 @@ static int exchange(rm_remote *r, const rm_smart_req *req, answer *a, rm_http_re
 	if (describe_request(r, req, &url, lines, headers) < 0) {
 		rm_buf_free(&url);
 		memset(resp, 0, sizeof(*resp));
-		return rm_error_set(err, r->fail_exit, "%s: out of memory", r->side);
+		return rm_error_set(err, r->side, RM_ERR_NO_MEMORY, "out of memory");
 	}
 	rm_http_request h = {.url = url.data,
 			     .post = !req->discovery,
@@ -204,11 +201,11 @@ int rm_smart_request(rm_remote *remote, const rm_smart_req *req, rm_pkt_cb on_pk
 		 service_name(req->service), req->discovery ? "advertisement" : "result");
 	a.reader = rm_pkt_reader_new(on_pkt, ctx);
 	if (!a.reader)
-		return rm_error_set(err, remote->fail_exit, "%s: out of memory", remote->side);
+		return rm_error_set(err, remote->side, RM_ERR_NO_MEMORY, "out of memory");
 	rc = perform_following(remote, req, &a, err);
 	if (rc == 0 && !rm_pkt_reader_at_boundary(a.reader))
-		rc = rm_error_set_transient(err, remote->fail_exit, "%s: %s was cut short",
-					    remote->side, what);
+		rc = rm_error_set_transient(err, remote->side, RM_ERR_NETWORK, "%s was cut short",
+					    what);
 	rm_pkt_reader_free(a.reader);
 	return rc;
 }

@@ -22,13 +22,14 @@ static int request_refs(rm_remote *src, const rm_smart_req *req, rm_advert_kind 
 	int rc;
 
 	if (!parser)
-		return rm_error_set(err, RM_EXIT_SOURCE, "source: out of memory");
+		return rm_error_set(err, RM_SIDE_SOURCE, RM_ERR_NO_MEMORY, "out of memory");
 	rc = rm_smart_request(src, req, rm_advert_parser_feed, parser, what,
 			      rm_advert_parser_error(parser), err);
 	complete = rm_advert_parser_finish(parser, advert) == 0;
 	rm_advert_parser_free(parser);
 	if (rc == 0 && !complete)
-		rc = rm_error_set_transient(err, RM_EXIT_SOURCE, "source: %s was cut short", what);
+		rc = rm_error_set_transient(err, RM_SIDE_SOURCE, RM_ERR_NETWORK, "%s was cut short",
+					    what);
 	return rc;
 }
 
@@ -52,7 +53,7 @@ static int list_ref_v2(rm_remote *src, const char *refname, const char *caps, rm
 	 * the source holds; rm_advert_find then picks the exact one. */
 	if (rm_request_ls_refs(&body, &request_caps, refname) < 0) {
 		rm_buf_free(&body);
-		return rm_error_set(err, RM_EXIT_SOURCE, "source: ref name too long");
+		return rm_error_set(err, RM_SIDE_SOURCE, RM_ERR_PROTOCOL, "ref name too long");
 	}
 	req.body = body.data;
 	req.body_len = body.len;
@@ -66,7 +67,7 @@ static int check_object_format(const char *caps, rm_error *err)
 	char why[160];
 
 	if (rm_caps_check_object_format(caps, why, sizeof(why)) < 0)
-		return rm_error_set(err, RM_EXIT_SOURCE, "source: %s", why);
+		return rm_error_set(err, RM_SIDE_SOURCE, RM_ERR_PROTOCOL, "%s", why);
 	return 0;
 }
 
@@ -88,8 +89,8 @@ int rm_source_read_ref(rm_remote *src, const char *refname, rm_oid *value, rm_so
 		rc = check_object_format(advert.caps, err);
 	if (rc == 0 && advert.version == 2) {
 		if (!rm_caps_has(advert.caps, "ls-refs", NULL) || !rm_caps_has(advert.caps, "fetch", NULL))
-			rc = rm_error_set(err, RM_EXIT_SOURCE,
-					  "source: protocol v2 server offers no ls-refs or fetch");
+			rc = rm_error_set(err, RM_SIDE_SOURCE, RM_ERR_PROTOCOL,
+					  "protocol v2 server offers no ls-refs or fetch");
 		else
 			rc = list_ref_v2(src, refname, advert.caps, &listed, err);
 		where = &listed;
@@ -101,7 +102,7 @@ int rm_source_read_ref(rm_remote *src, const char *refname, rm_oid *value, rm_so
 		info->version = advert.version;
 		info->caps = strdup(advert.caps ? advert.caps : "");
 		if (!info->caps)
-			rc = rm_error_set(err, RM_EXIT_SOURCE, "source: out of memory");
+			rc = rm_error_set(err, RM_SIDE_SOURCE, RM_ERR_NO_MEMORY, "out of memory");
 	}
 	rm_advert_free(&advert);
 	rm_advert_free(&listed);
@@ -129,9 +130,11 @@ static int build_fetch(rm_buf *body, const rm_source_info *info, const rm_oid *w
 			      .nhaves = nhaves};
 
 	if (info->version != 2 && !rm_caps_has(info->caps, "side-band-64k", NULL))
-		return rm_error_set(err, RM_EXIT_SOURCE, "source: server does not offer side-band-64k");
+		return rm_error_set(err, RM_SIDE_SOURCE, RM_ERR_PROTOCOL,
+				    "server does not offer side-band-64k");
 	if (rm_request_fetch(body, &f) < 0)
-		return rm_error_set(err, RM_EXIT_SOURCE, "source: fetch request too large");
+		return rm_error_set(err, RM_SIDE_SOURCE, RM_ERR_PROTOCOL,
+				    "fetch request too large");
 	return 0;
 }
 
@@ -161,7 +164,7 @@ static int before_pack(fetch_reader *f, const char *data, size_t len)
 	size_t text_len = rm_pkt_chomp(data, len);
 
 	if (rm_pkt_skip_prefix(&text, &text_len, "ERR "))
-		return rm_error_set(f->err, RM_EXIT_SOURCE, "source: server error: %.*s",
+		return rm_error_set(f->err, RM_SIDE_SOURCE, RM_ERR_REFUSED, "server error: %.*s",
 				    (int)text_len, text);
 	if (f->version == 2) {
 		f->state = rm_pkt_text_is(text, text_len, "packfile") ? IN_PACK : SKIPPING_SECTION;
@@ -195,7 +198,7 @@ static int on_fetch_pkt(void *ctx, rm_pkt_type type, const char *data, size_t le
 	}
 	return type == RM_PKT_RESPONSE_END
 		       ? 0
-		       : rm_error_set(f->err, RM_EXIT_SOURCE, "source: data after the pack");
+		       : rm_error_set(f->err, RM_SIDE_SOURCE, RM_ERR_PROTOCOL, "data after the pack");
 }
 
 /* Until the pack's first bytes, the server is still counting and compressing objects: its own
@@ -215,8 +218,8 @@ int rm_fetch_pack(rm_remote *src, const rm_source_info *info, const rm_oid *want
 		  const rm_oid *haves, size_t nhaves, bool ofs_delta, rm_pack *pack, rm_error *err)
 {
 	fetch_reader reader = {.state = BEFORE_PACK, .version = info->version, .pack = pack, .err = err};
-	rm_sideband band = {.side = "source", .fail_exit = RM_EXIT_SOURCE, .on_data = write_pack,
-			    .ctx = &reader, .note = &reader.note, .err = err};
+	rm_sideband band = {.side = RM_SIDE_SOURCE, .on_data = write_pack, .ctx = &reader,
+			    .note = &reader.note, .err = err};
 	rm_smart_req req = {.service = RM_UPLOAD_PACK, .protocol_v2 = info->version == 2,
 			   .progress = show_fetch_progress, .progress_ctx = &reader};
 	rm_buf body;
@@ -231,7 +234,8 @@ int rm_fetch_pack(rm_remote *src, const rm_source_info *info, const rm_oid *want
 		rc = rm_smart_request(src, &req, on_fetch_pkt, &reader, "fetch answer", NULL, err);
 	}
 	if (rc == 0 && reader.state != AFTER_PACK)
-		rc = rm_error_set_transient(err, RM_EXIT_SOURCE, "source: the pack was cut short");
+		rc = rm_error_set_transient(err, RM_SIDE_SOURCE, RM_ERR_NETWORK,
+					    "the pack was cut short");
 	rm_buf_free(&body);
 	return rc;
 }

@@ -20,12 +20,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int rc = rm_payload_parse(&p, (const char *)data, size, &err);
 
 	if (rc == -1) {
-		if (err.exit_code != RM_EXIT_USAGE || strncmp(err.msg, "payload: ", 9) != 0 ||
-		    strpbrk(err.msg, "\r\n") || p.provider || p.changes || p.nchanges)
+		if (rm_exit_code_for(&err) != RM_EXIT_USAGE ||
+		    strncmp(err.msg, "payload: ", 9) != 0 || strpbrk(err.msg, "\r\n") ||
+		    p.provider || p.changes || p.nchanges)
 			abort();
 		return 0;
 	}
-	if (rc != 0 || err.exit_code != 0 || p.nchanges > RM_PAYLOAD_MAX_CHANGES)
+	if (rc != 0 || rm_error_is_set(&err) || p.nchanges > RM_PAYLOAD_MAX_CHANGES)
 		abort();
 	/* No change (and no provider) only for a known event that is not a push, said in one line. */
 	if (p.nchanges == 0 ? p.provider || !p.not_a_push[0] || strpbrk(p.not_a_push, "\r\n")

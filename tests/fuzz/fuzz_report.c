@@ -52,7 +52,7 @@ static int on_band_data(void *ctx, const char *data, size_t len)
 		return 0;
 	if (!*rm_report_parser_error(a->report))
 		abort(); /* every failure says why */
-	return rm_error_set(&a->err, RM_EXIT_TARGET, "target: bad report-status");
+	return rm_error_set(&a->err, RM_SIDE_TARGET, RM_ERR_PROTOCOL, "bad report-status");
 }
 
 static int on_outer_pkt(void *ctx, rm_pkt_type type, const char *data, size_t len)
@@ -70,8 +70,7 @@ static void multiplexed(const uint8_t *data, size_t size)
 
 	memset(&a, 0, sizeof(a));
 	rm_remote_log_init(&a.messages, "target");
-	a.band = (rm_sideband){.side = "target",
-			       .fail_exit = RM_EXIT_TARGET,
+	a.band = (rm_sideband){.side = RM_SIDE_TARGET,
 			       .on_data = on_band_data,
 			       .ctx = &a,
 			       .messages = &a.messages,
@@ -85,7 +84,7 @@ static void multiplexed(const uint8_t *data, size_t size)
 	if (rc != 0 && !*a.err.msg && !*rm_pkt_reader_error(outer))
 		abort(); /* every failure says why */
 	if (rc != 0 && *a.err.msg &&
-	    (a.err.exit_code != RM_EXIT_TARGET || strpbrk(a.err.msg, "\r\n")))
+	    (rm_exit_code_for(&a.err) != RM_EXIT_TARGET || strpbrk(a.err.msg, "\r\n")))
 		abort(); /* a server's words make one line of the error */
 	check(a.report);
 	rm_pkt_reader_free(outer);

@@ -74,7 +74,7 @@ static void check_row(const struct row *row)
 	rc = rm_jobs_from_settings(&jobs, &s, &err);
 	if (row->exit_code) {
 		assert_int_equal(rc, -1);
-		assert_int_equal(err.exit_code, row->exit_code);
+		assert_int_equal(rm_exit_code_for(&err), row->exit_code);
 		assert_int_equal(jobs.n, 0);
 		return;
 	}

@@ -105,7 +105,7 @@ static void test_relay(void **state)
 			sent[1000] ^= 1;
 		if (c->damage == CUT)
 			w.len -= 5;
-		assert_int_equal(rm_pack_open_relay(&w.pack, NO_LIMIT, 1, &err), 0);
+		assert_int_equal(rm_pack_open_relay(&w.pack, NO_LIMIT, &err), 0);
 		assert_int_equal(pthread_create(&thread, NULL, write_pack, &w), 0);
 		rm_pack_wait_data(w.pack);
 		while ((n = rm_pack_read(w.pack, buf, 21 + (size_t)next_random(&random) % 60000,
@@ -125,7 +125,7 @@ static void test_relay(void **state)
 		} else {
 			print_message("# %s: %s\n", c->name, err.msg);
 			assert_int_equal(n, -1);
-			assert_int_equal(err.exit_code, 1);
+			assert_int_equal(rm_exit_code_for(&err), RM_EXIT_SOURCE);
 			assert_true(have <= w.len - 20); /* the checksum was held back */
 			assert_memory_equal(got, sent, have);
 		}
@@ -141,7 +141,7 @@ static void test_reader_gone(void **state)
 	static unsigned char big[4 << 20];
 
 	(void)state;
-	assert_int_equal(rm_pack_open_relay(&p, NO_LIMIT, 1, &err), 0);
+	assert_int_equal(rm_pack_open_relay(&p, NO_LIMIT, &err), 0);
 	rm_pack_close_reader(p);
 	memcpy(big, pack_bytes, 12);
 	assert_int_equal(rm_pack_write(p, big, sizeof(big), &err), -1);
@@ -189,7 +189,7 @@ static void test_held_for_ancestry(void **state)
 		ssize_t n;
 
 		assert_int_equal(rm_oid_parse(&parent, looks[i].parent, RM_OID_HEXSZ), 0);
-		assert_int_equal(rm_pack_open_relay(&p, NO_LIMIT, 1, &err), 0);
+		assert_int_equal(rm_pack_open_relay(&p, NO_LIMIT, &err), 0);
 		assert_int_equal(rm_pack_scan_for_child_of(p, &parent, true, &err), 0);
 		assert_int_equal(rm_pack_write(p, pack, len, &err), 0);
 		assert_int_equal(rm_pack_finish(p, &err), looks[i].whole ? 0 : -1);

@@ -42,7 +42,7 @@ static int check(const pack *p, size_t chunk, uint64_t max_size, rm_error *err)
 	int rc = 0;
 
 	rm_error_clear(err);
-	assert_int_equal(rm_pack_check_new(&c, max_size, 1, err), 0);
+	assert_int_equal(rm_pack_check_new(&c, max_size, err), 0);
 	for (size_t off = 0; rc == 0 && off < p->len; off += chunk)
 		rc = rm_pack_check_update(c, p->bytes + off, off + chunk < p->len ? chunk : p->len - off,
 					  err);
@@ -100,7 +100,8 @@ static void test_damage(void **state)
 		p.len -= cases[i].cut;
 		if (check(&p, 9, cases[i].max_size, &err) != -1)
 			fail_msg("case %zu: accepted", i);
-		assert_int_equal(err.exit_code, 1);
+		assert_int_equal(err.kind, RM_ERR_PACK);
+		assert_int_equal(rm_exit_code_for(&err), RM_EXIT_SOURCE);
 		assert_false(err.transient);
 		if (!strstr(err.msg, cases[i].says))
 			fail_msg("case %zu: \"%s\" does not say \"%s\"", i, err.msg, cases[i].says);

@@ -302,7 +302,7 @@ static void check_good(const good_row *r, const char *body, size_t len)
 
 	if (rm_payload_parse(&p, body, len, &err) != 0)
 		fail_msg("%s: refused: %s", r->name, err.msg);
-	assert_int_equal(err.exit_code, 0);
+	assert_false(rm_error_is_set(&err));
 	assert_string_equal(p.provider, r->provider);
 	while (n < MAX_CHANGES && r->changes[n].ref)
 		n++;
@@ -333,9 +333,9 @@ static void check_bad(const char *name, const char *body, size_t len, const char
 
 	if (rm_payload_parse(&p, body, len, &err) != -1)
 		fail_msg("%s: accepted", name);
-	if (err.exit_code != RM_EXIT_USAGE || strcmp(err.msg, message) != 0)
-		fail_msg("%s: exit %d \"%s\", expected 64 \"%s\"", name, err.exit_code, err.msg,
-			 message);
+	if (rm_exit_code_for(&err) != RM_EXIT_USAGE || strcmp(err.msg, message) != 0)
+		fail_msg("%s: exit %d \"%s\", expected 64 \"%s\"", name, rm_exit_code_for(&err),
+			 err.msg, message);
 	assert_null(p.provider);
 	assert_null(p.changes);
 	assert_int_equal(p.nchanges, 0);
@@ -422,7 +422,7 @@ static void check_not_push(const not_push_row *r, const char *body, size_t len)
 
 	if (rm_payload_parse(&p, body, len, &err) != 0)
 		fail_msg("%s: refused: %s", r->name, err.msg);
-	assert_int_equal(err.exit_code, 0);
+	assert_false(rm_error_is_set(&err));
 	assert_int_equal(p.nchanges, 0);
 	assert_null(p.changes);
 	assert_null(p.provider);
@@ -567,10 +567,10 @@ static void test_earlier_error_kept(void **state)
 	rm_error err = {0};
 
 	(void)state;
-	rm_error_set(&err, RM_EXIT_SOURCE, "earlier");
+	rm_error_set(&err, RM_SIDE_SOURCE, RM_ERR_NETWORK, "earlier");
 	assert_int_equal(rm_payload_parse(&p, "x", 1, &err), -1);
-	assert_int_equal(err.exit_code, RM_EXIT_SOURCE);
-	assert_string_equal(err.msg, "earlier");
+	assert_int_equal(err.kind, RM_ERR_NETWORK);
+	assert_string_equal(err.msg, "source: earlier");
 }
 
 int main(void)

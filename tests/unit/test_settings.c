@@ -104,9 +104,9 @@ static void expect_error(const var vars[MAX_VARS], const char *setting, const ch
 	snprintf(prefix, sizeof(prefix), "%s: ", setting);
 	if (load(vars, &s, &err) != -1)
 		fail_msg("%s=%s: accepted", vars[0].name, vars[0].value);
-	if (err.exit_code != 64 || strncmp(err.msg, prefix, strlen(prefix)) != 0)
+	if (rm_exit_code_for(&err) != 64 || strncmp(err.msg, prefix, strlen(prefix)) != 0)
 		fail_msg("%s=%s: exit %d, \"%s\", expected 64 and \"%s...\"", vars[0].name,
-			 vars[0].value, err.exit_code, err.msg, prefix);
+			 vars[0].value, rm_exit_code_for(&err), err.msg, prefix);
 	if (mentions && !strstr(err.msg, mentions))
 		fail_msg("\"%s\" does not mention \"%s\"", err.msg, mentions);
 	if (strstr(err.msg, SECRET_MARK) || strchr(err.msg, '\n'))

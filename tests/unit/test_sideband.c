@@ -76,8 +76,7 @@ static void test_route_to_note(void **state)
 {
 	rm_server_note note;
 	rm_error err = {0};
-	rm_sideband sb = {.side = "source", .fail_exit = RM_EXIT_SOURCE, .on_data = no_data,
-			  .note = &note, .err = &err};
+	rm_sideband sb = {.side = RM_SIDE_SOURCE, .on_data = no_data, .note = &note, .err = &err};
 	static const char progress[] = "\x02" "Compressing objects: 100% (2/2), done.\n";
 	static const char fatal[] = "\x03" "upload-pack: not our ref\n";
 
@@ -86,7 +85,8 @@ static void test_route_to_note(void **state)
 	assert_int_equal(rm_sideband_route(&sb, progress, sizeof(progress) - 1), 0);
 	assert_string_equal(note.last, "Compressing objects: 100% (2/2), done.");
 	assert_int_equal(rm_sideband_route(&sb, fatal, sizeof(fatal) - 1), -1);
-	assert_int_equal(err.exit_code, RM_EXIT_SOURCE);
+	assert_int_equal(err.side, RM_SIDE_SOURCE);
+	assert_int_equal(err.kind, RM_ERR_REFUSED);
 	assert_string_equal(err.msg, "source: server error: upload-pack: not our ref");
 }
 

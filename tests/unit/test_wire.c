@@ -365,7 +365,7 @@ static int stub_exchange(rm_remote *remote, const rm_http_request *req, rm_http_
 		if (req->sink(req->sink_ctx, e->answer.data + at, n) != 0)
 			return -1;
 	}
-	return err->exit_code ? -1 : 0;
+	return rm_error_is_set(err) ? -1 : 0;
 }
 
 static rm_oid oid_arg(const char *text)
@@ -384,7 +384,7 @@ static rm_pack *relayed_pack(transcript *t)
 	rm_pack *p = NULL;
 	rm_error err = {0};
 
-	assert_int_equal(rm_pack_open_relay(&p, PACK_LIMIT, RM_EXIT_SOURCE, &err), 0);
+	assert_int_equal(rm_pack_open_relay(&p, PACK_LIMIT, &err), 0);
 	assert_int_equal(rm_pack_write(p, t->pack.data, t->pack.len, &err), 0);
 	assert_int_equal(rm_pack_finish(p, &err), 0);
 	return p;
@@ -405,7 +405,7 @@ static int call_fetch(session *s, char *args)
 		else if (nhaves < 8)
 			haves[nhaves++] = oid_arg(word);
 	}
-	assert_int_equal(rm_pack_open_relay(&s->fetched, PACK_LIMIT, RM_EXIT_SOURCE, &s->err), 0);
+	assert_int_equal(rm_pack_open_relay(&s->fetched, PACK_LIMIT, &s->err), 0);
 	if (rm_fetch_pack(&s->src.remote, &s->info, &want, haves, nhaves, ofs_delta, s->fetched,
 			  &s->err) < 0)
 		return -1;
@@ -496,7 +496,7 @@ static void check(const session *s, const transcript *t, const char *call_line, 
 
 #define IS(k) (key == strlen(k) && strncmp(x, k, key) == 0)
 	if (IS("exit"))
-		snprintf(got, sizeof(got), "%d", s->rc == 0 ? 0 : s->err.exit_code);
+		snprintf(got, sizeof(got), "%d", s->rc == 0 ? 0 : rm_exit_code_for(&s->err));
 	else if (IS("error"))
 		snprintf(got, sizeof(got), "%s", s->err.msg);
 	else if (IS("transient"))
@@ -528,14 +528,11 @@ static void check(const session *s, const transcript *t, const char *call_line, 
 			 call_line, (int)key, x, got, arg, s->err.msg);
 }
 
-static stub_remote stub_for(transcript *t, const char *side, int fail_exit, const char *url)
+static stub_remote stub_for(transcript *t, rm_side side, const char *url)
 {
-	stub_remote r = {.remote = {.side = side,
-				    .fail_exit = fail_exit,
-				    .url = copy(url),
-				    .timeout = 30,
-				    .exchange = stub_exchange},
-			 .t = t};
+	stub_remote r = {
+	    .remote = {.side = side, .url = copy(url), .timeout = 30, .exchange = stub_exchange},
+	    .t = t};
 	return r;
 }
 
@@ -545,8 +542,8 @@ static void test_transcript(void **state)
 	session s = {0};
 
 	load(&t, *state);
-	s.src = stub_for(&t, "source", RM_EXIT_SOURCE, t.urls[0]);
-	s.tgt = stub_for(&t, "target", RM_EXIT_TARGET, t.urls[1]);
+	s.src = stub_for(&t, RM_SIDE_SOURCE, t.urls[0]);
+	s.tgt = stub_for(&t, RM_SIDE_TARGET, t.urls[1]);
 	rm_advert_init(&s.adv);
 	for (size_t i = 0; i < t.nsteps; i++) {
 		char line[LINE_MAX_LEN];
