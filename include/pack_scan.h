@@ -8,7 +8,7 @@
  * commit): an OFS_DELTA finds its base by pack offset, a REF_DELTA by the id of a commit seen
  * before it. Memory is bounded: a commit (or a commit's delta) over RM_PACK_SCAN_MAX_COMMIT,
  * kept commit contents over RM_PACK_SCAN_MAX_KEPT (the oldest are dropped first), plus a
- * 40-byte record per commit of the pack.
+ * 48-byte record per commit of the pack.
  *
  * The answer is never a guess: whenever it cannot be exact (a REF_DELTA whose base is not a
  * commit kept so far, a delta on a dropped commit, a commit over the limit, bytes that do not
