@@ -120,9 +120,10 @@ test-asan:
 	$(MAKE) SANITIZE=1 DEVELOPER=$(or $(DEVELOPER),1) test
 
 # The relay under ThreadSanitizer: its unit test, and the integration cases that relay a pack
-# (creations, forced updates, transfers; a corrupt or cut pack, a failed push, a stalled relay,
-# progress while relaying). Any report fails (tests/tsan/run).
-TSAN_CASES ?= ^(branch|tag|atag)/(create|forced|moved)|transfer|faults/(corrupt|cut|push-)|deadline/relayed|progress/(relaying|pushing|preparing-relayed)
+# (creations, updates whose commits answer the ancestry question on the way, held back on "no",
+# transfers; a corrupt or cut pack, a failed push, a stalled relay, progress while relaying). Any
+# report fails (tests/tsan/run).
+TSAN_CASES ?= ^(branch|tag|atag)/(create|forced|moved|ff|nff|oos)|transfer|faults/(corrupt|cut|push-)|deadline/relayed|progress/(relaying|pushing|preparing-relayed)
 test-tsan: | deps
 	@$(MAKE) --no-print-directory TSAN=1 DEVELOPER=$(or $(DEVELOPER),1) build-tsan/refmirror \
 		build-tsan/tests/test_pack

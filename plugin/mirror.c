@@ -253,6 +253,9 @@ static int settle_ancestry(run *r, rm_decision *d, int pushed_rc, rm_error *err)
 	if (pushed_rc < 0 && !rm_pack_held_back(r->pack))
 		return -1;
 	rm_error_clear(err);
+	if (pushed_rc < 0)
+		rm_log("target: the push was abandoned before the pack's checksum; the target keeps %s",
+		       rm_oid_short(&r->in.target).hex);
 	return learn_ancestry(r, d, pushed_rc == 0, err);
 }
 

@@ -108,3 +108,24 @@ diverged_answered_without_history() {
 		fail "$received bytes from the source to learn not_fast_forward over 2.5 MiB of history"
 }
 t transfer/diverged-target-answered-without-history diverged_answered_without_history
+
+# The source holds T (on another branch) but T is not an ancestor of S: the pack is relayed with
+# "have T", its commits answer "no", and its trailer is held back: the target refuses the
+# truncated pack whole and keeps T (not_fast_forward). With O = T the same pack completes the
+# push (forced).
+held_back_on_no() { # OLD|- RESULT EXIT AFTER
+	local vars=()
+	pair branch D C
+	seed_ref "$SN" refs/heads/other "$(c C)"
+	[ "$1" = - ] || vars+=(PLUGIN_REFERENCE_SHA_OLD="$(c "$1")")
+	run_mirror "$SN" "$TN" "$REF" "${vars[@]}"
+	assert_exit "$3"
+	assert_result "$2"
+	assert_no_log 'does not hold' "the source's NAK (it holds T)"
+	[ "$3" = 0 ] || assert_log 'the push was abandoned before the pack.s checksum' "the abandoned push"
+	assert_refs "$TN" "$(c "$4") $REF"
+	assert_output MIRROR_TARGET_SHA_AFTER "$(c "$4")"
+	assert_fsck "$TN"
+}
+t transfer/source-holds-t-not-ancestor-held-back held_back_on_no - not_fast_forward 2 C
+t transfer/source-holds-t-not-ancestor-forced held_back_on_no C forced 0 D
