@@ -60,6 +60,7 @@ DEPS_test-static    = test
 DEPS_fuzz           = fuzz
 DEPS_fuzz-build     = fuzz
 DEPS_bench          = bench
+DEPS_test-bigblob   = bench
 DEPS_lint           = lint
 DEPS_format         = format
 DEPS_format-check   = format
@@ -67,7 +68,7 @@ DEPS_fresh-check    = fresh
 DEPS_GROUPS := $(if $(filter 1,$(NO_DEPS)),,$(sort $(foreach g,$(MAKECMDGOALS),$(DEPS_$(g)))))
 
 .PHONY: all deps test unit integration test-yaml test-docs demo clean bench test-asan test-tsan test-valgrind static \
-	test-static fuzz fuzz-build lint format format-check fresh-check
+	test-static fuzz fuzz-build lint format format-check fresh-check test-bigblob
 all: $(BUILD)/refmirror
 
 deps:
@@ -159,6 +160,12 @@ demo: $(BUILD)/refmirror | deps
 # figures in build/bench/; BENCH_PUBLISH=1 also refreshes docs/bench.png and the README's table.
 bench: $(BUILD)/refmirror | deps
 	@REFMIRROR=$(abspath $(BUILD)/refmirror) tests/bench/run
+
+# Memory and TMPDIR independent of object sizes: a fast-forward, a forced update and a create each
+# carrying a BIGBLOB_MIB (1024) MiB blob, under 64 MiB of RSS and nothing written to TMPDIR. Slow and
+# large (GiBs of disk under build/): not in make test.
+test-bigblob: $(BUILD)/refmirror | deps
+	@REFMIRROR=$(abspath $(BUILD)/refmirror) tests/bench/bigblob
 
 # cppcheck on the C sources; shellcheck, errors and warnings, on every script with a #! line,
 # following what it sources.
