@@ -31,7 +31,7 @@ endif
 ALL_CFLAGS  = $(BASIC_CFLAGS) $(CPPFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(BASIC_LDFLAGS) $(LDFLAGS)
 # Recursive (=): pkg-config runs when a link recipe runs, after `deps` installed the libraries.
-LIBS = $(shell pkg-config --libs libgit2 libcurl libcjson libcrypto) -pthread
+LIBS = $(shell pkg-config --libs libgit2 libcurl libcjson libcrypto zlib) -pthread
 
 SRCS      := $(wildcard plugin/*.c)
 OBJS      := $(patsubst plugin/%.c,$(BUILD)/obj/%.o,$(SRCS))
@@ -121,9 +121,10 @@ test-asan:
 	$(MAKE) SANITIZE=1 DEVELOPER=$(or $(DEVELOPER),1) test
 
 # The relay under ThreadSanitizer: its unit test, and the integration cases that relay a pack
-# (creations, forced updates, transfers; a corrupt or cut pack, a failed push, a stalled relay,
-# progress while relaying). Any report fails (tests/tsan/run).
-TSAN_CASES ?= ^(branch|tag|atag)/(create|forced|moved)|transfer|faults/(corrupt|cut|push-)|deadline/relayed|progress/(relaying|pushing|preparing-relayed)
+# (creations, updates whose commits answer the ancestry question on the way, held back on "no",
+# transfers; a corrupt or cut pack, a failed push, a stalled relay, progress while relaying). Any
+# report fails (tests/tsan/run).
+TSAN_CASES ?= ^(branch|tag|atag)/(create|forced|moved|ff|nff|oos)|transfer|faults/(corrupt|cut|push-)|deadline/relayed|progress/(relaying|pushing|preparing-relayed)
 test-tsan: | deps
 	@$(MAKE) --no-print-directory TSAN=1 DEVELOPER=$(or $(DEVELOPER),1) build-tsan/refmirror \
 		build-tsan/tests/test_pack

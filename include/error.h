@@ -29,7 +29,7 @@ typedef enum rm_error_kind {
 	RM_ERR_AUTH,	  /* HTTP 401, 403 */
 	RM_ERR_NOT_FOUND, /* HTTP 404, not a git repository */
 	RM_ERR_PROTOCOL,  /* a malformed or unexpected answer, a missing capability */
-	RM_ERR_PACK,	  /* the pack: missing, corrupt, too large, or its spool or relay failed */
+	RM_ERR_PACK,	  /* the pack: missing, corrupt, too large, unreadable, or its relay failed */
 	RM_ERR_REFUSED,	  /* the server said no: a refused update, a server error line */
 	RM_ERR_NO_MEMORY, /* out of memory or another resource (a thread) */
 	RM_ERR_USAGE,	  /* bad settings or payload */

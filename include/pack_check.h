@@ -1,8 +1,7 @@
 /* Checks a pack as its bytes stream past, without holding or re-reading them: the 12-byte header
  * ("PACK", version 2 or 3, an object count the size can hold), a size limit, and the trailer, the
  * SHA-1 of every byte before it. A pack damaged on the way (or cut, or padded) fails here before
- * a push of it can complete: a spooled pack before its push starts, a relayed one before its
- * trailer goes out (rm_pack). */
+ * a push of it can complete: before its trailer goes out (rm_pack). */
 #ifndef RM_PACK_CHECK_H
 #define RM_PACK_CHECK_H
 

@@ -1,6 +1,6 @@
 /* The transfer plan of SPEC 4: given what rm_decide decided for each ref and what both servers
  * advertised, what to fetch (wants, haves, capabilities), how the pack travels (not at all,
- * relayed from source to target as it arrives, or spooled and indexed to learn ancestry) and
+ * relayed from source to target as it arrives, or, in a dry run, read only to learn ancestry) and
  * which commands to push with which capabilities. A pure function: no I/O; the caller executes
  * the plan. The types hold arrays so that one plan serves the many refs of SPEC 7; today a run
  * plans one ref. */
@@ -21,9 +21,10 @@
 typedef enum rm_transfer {
 	RM_TRANSFER_NONE,	   /* no pack: nothing to push, a deletion, a dry run with no
 				    * ancestry to learn */
-	RM_TRANSFER_RELAY,	   /* streamed to the target as it arrives; nothing stored */
-	RM_TRANSFER_SPOOL_INDEXED, /* spooled and indexed to learn whether T is an ancestor of S,
-				    * then decided again, then pushed from the spool */
+	RM_TRANSFER_RELAY,	   /* streamed to the target as it arrives; nothing stored; the
+				    * commits read on the way when a ref waits on ancestry */
+	RM_TRANSFER_READ,	   /* a dry run that waits on ancestry: the pack's commits read,
+				    * its bytes dropped */
 } rm_transfer;
 
 /* One ref to plan: its name, what rm_decide was asked and what it answered. */
@@ -31,6 +32,8 @@ typedef struct rm_plan_ref {
 	const char *refname;  /* borrowed */
 	rm_decision_input in; /* S, T, O, kind, sync_delete */
 	rm_decision decision; /* rm_decide(&in) */
+	bool source_lacks_target; /* the source said it does not hold T (negotiate.h): T would
+				   * spare nothing as a have */
 } rm_plan_ref;
 
 /* Everything the plan depends on, all borrowed: the plan's commands point to the refnames,
@@ -50,7 +53,8 @@ typedef struct rm_push_command {
 	rm_oid old;	      /* T; absent (40 zeros on the wire) for a creation */
 	rm_oid new_value;     /* S; absent (40 zeros on the wire) for a deletion */
 	bool awaits_ancestry; /* stands only if rm_decide, asked again with the ancestry
-			       * learnt from the pack, says RM_ACTION_UPDATE */
+			       * learnt from the pack, says RM_ACTION_UPDATE: the pack's trailer is
+			       * held back until the pack says T is an ancestor of S */
 } rm_push_command;
 
 /* Capabilities the push requests (each one only where the target offers it). */
@@ -66,7 +70,7 @@ typedef struct rm_plan {
 	/* The fetch, needed exactly when nwants > 0 (transfer is then not RM_TRANSFER_NONE).
 	 * wants: each S the target must receive, once. haves: the T of each wanted ref that the
 	 * target holds (for one ref, T alone, so that the pack answers the ancestry question
-	 * exactly), or, when none does, the target's branch and tag tips, at most
+	 * exactly; not a T the source lacks), or, when none does, the target's branch and tag tips, at most
 	 * RM_PLAN_MAX_HAVES. ofs_delta: request it (the target takes it, the source gives it). */
 	rm_oid *wants; /* owned */
 	size_t nwants;

@@ -19,6 +19,7 @@
 typedef struct rm_request_caps {
 	bool report_status; /* push */
 	bool side_band_64k; /* v0 fetch, push */
+	bool multi_ack_detailed; /* v0 fetch: an ACK for each have the server holds */
 	bool ofs_delta;	    /* fetch (in v2 an argument of the command, not a capability) */
 	bool object_format; /* the server named its object format, sha1
 			     * (rm_caps_check_object_format): "object-format=sha1" names it back */
@@ -28,7 +29,9 @@ typedef struct rm_request_caps {
  * the refs whose names start with `prefix`, tags peeled. */
 int rm_request_ls_refs(rm_buf *body, const rm_request_caps *caps, const char *prefix);
 
-/* One round of a fetch: `wants` (at least one), `haves`, "done". */
+/* One round of a fetch: `wants` (at least one), `haves`, "done"; or, `negotiate_only`, the same
+ * without "done": the server answers which haves it holds (v2 "acknowledgments", v0 ACK/NAK
+ * lines) and, v2 without "wait-for-done", may send the pack after "ready". */
 typedef struct rm_fetch_request {
 	int version; /* 2: "command=fetch", its capability lines, a delim, the arguments, a flush;
 		      * 0: want lines (the first with the capabilities), a flush, the haves */
@@ -37,6 +40,8 @@ typedef struct rm_fetch_request {
 	size_t nwants;
 	const rm_oid *haves;
 	size_t nhaves;
+	bool negotiate_only;
+	bool wait_for_done; /* v2, negotiating: ask for no pack (the server offers wait-for-done) */
 } rm_fetch_request;
 
 int rm_request_fetch(rm_buf *body, const rm_fetch_request *f);

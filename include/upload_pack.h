@@ -1,6 +1,6 @@
 /* Talking to the source's git-upload-pack: reading one ref (protocol v2 ls-refs with a ref
  * prefix where offered, else the v0 advertisement) and fetching the pack of what the target
- * lacks, demultiplexing side-band-64k into the pack spool. */
+ * lacks, demultiplexing side-band-64k into the pack (rm_pack: a relay to the target). */
 #ifndef RM_UPLOAD_PACK_H
 #define RM_UPLOAD_PACK_H
 

@@ -8,6 +8,7 @@
 #include "decide.h"
 #include "http.h"
 #include "log.h"
+#include "negotiate.h"
 #include "pack.h"
 #include "plan.h"
 #include "progress.h"
@@ -24,6 +25,7 @@ typedef struct run {
 	rm_source_info source_info;
 	rm_advert target_refs;
 	rm_decision_input in;
+	bool source_lacks_target;
 	rm_plan plan;
 	rm_pack *pack;
 } run;
@@ -45,7 +47,10 @@ static rm_remote remote_for(const rm_endpoint *e, const rm_run_options *o, const
 /* Plans the transfer of the decision for this one ref (plan.h). */
 static int make_plan(run *r, const rm_decision *d, rm_error *err)
 {
-	rm_plan_ref ref = {.refname = r->refname, .in = r->in, .decision = *d};
+	rm_plan_ref ref = {.refname = r->refname,
+			   .in = r->in,
+			   .decision = *d,
+			   .source_lacks_target = r->source_lacks_target};
 	rm_plan_input in = {.refs = &ref,
 			    .nrefs = 1,
 			    .target = &r->target_refs,
@@ -66,7 +71,7 @@ static void log_pack(const run *r)
 	       (unsigned long long)rm_pack_size(r->pack), nhaves, nhaves == 1 ? "" : "s");
 }
 
-/* Fetches the plan's pack into r->pack (spool or relay) and ends it there: verified, or
+/* Fetches the plan's pack into r->pack (relay or sink) and ends it there: verified, or
  * abandoned when the fetch failed. A plan of one ref has one want. */
 static int fetch_planned_pack(run *r, rm_error *err)
 {
@@ -80,27 +85,54 @@ static int fetch_planned_pack(run *r, rm_error *err)
 	return rm_pack_finish(r->pack, err);
 }
 
-/* Fetches the pack into an indexed spool, for the ancestry question. */
-static int fetch_spooled(run *r, rm_error *err)
+/* Opens the plan's pack: a relay, or a sink for a dry run. When the decision waits on ancestry,
+ * the pack's commits are read on the way, and a push that needs the answer "yes" gets the
+ * pack's trailer only then. */
+static int open_pack(run *r, const rm_decision *d, rm_error *err)
 {
 	uint64_t max_size = r->options->max_pack_size;
+	bool hold = r->plan.ncommands && r->plan.commands[0].awaits_ancestry;
+	int rc = r->plan.transfer == RM_TRANSFER_READ
+			 ? rm_pack_open_sink(&r->pack, max_size, err)
+			 : rm_pack_open_relay(&r->pack, max_size, err);
 
-	if (rm_pack_open_spool(&r->pack, max_size, err) < 0 ||
-	    fetch_planned_pack(r, err) < 0)
-		return -1;
-	log_pack(r);
-	return 0;
+	if (rc < 0 || d->action != RM_ACTION_NEED_ANCESTRY)
+		return rc;
+	return rm_pack_scan_for_child_of(r->pack, &r->in.target, hold, err);
 }
 
-/* Answers the ancestry question from the pack, then decides again. */
-static int learn_ancestry(run *r, rm_decision *d, rm_error *err)
+static void log_decision(const rm_decision *d)
 {
-	bool found;
+	rm_log("decision: %s: %s", rm_result_name(d->result), d->why);
+}
 
-	if (rm_pack_has_child_of(r->pack, &r->in.target, &found, err) < 0)
-		return -1;
-	r->in.ancestry = found ? RM_ANCESTRY_YES : RM_ANCESTRY_NO;
+/* The pack answered the ancestry question, or could not: decides again. An answer the pack
+ * could not give fails the run, unless the push went ahead anyway (O = T allowed it): the
+ * result is then `forced`, the label the old SHA asked for. */
+static int learn_ancestry(run *r, rm_decision *d, bool pushed, rm_error *err)
+{
+	const char *why;
+
+	switch (rm_pack_child_of(r->pack, &why)) {
+	case RM_PACK_SCAN_YES:
+		r->in.ancestry = RM_ANCESTRY_YES;
+		break;
+	case RM_PACK_SCAN_NO:
+		r->in.ancestry = RM_ANCESTRY_NO;
+		break;
+	case RM_PACK_SCAN_UNKNOWN:
+		if (!pushed)
+			return rm_error_set(err, RM_SIDE_SOURCE, RM_ERR_PACK,
+					    "the pack cannot tell whether %s is an ancestor "
+					    "of %s (%s); nothing was pushed",
+					    rm_oid_short(&r->in.target).hex, rm_oid_short(&r->in.source).hex,
+					    why);
+		rm_log("ancestry: the pack cannot tell (%s); the old SHA allowed the push", why);
+		r->in.ancestry = RM_ANCESTRY_NO;
+		break;
+	}
 	*d = rm_decide(&r->in);
+	log_decision(d);
 	return 0;
 }
 
@@ -159,7 +191,7 @@ static int push_command(run *r, const rm_push_command *c, rm_oid *after, rm_erro
 	rm_oid now;
 
 	if (rm_push(&r->tgt, &r->plan.push_caps, c, pack, err) < 0) {
-		if (pack && rm_pack_is_relay(pack))
+		if (pack)
 			rm_pack_close_reader(pack); /* the fetch ends now, not at its next write */
 		/* The outputs tell what the target holds now, whoever moved it; and a push whose
 		 * answer was lost or garbled may well have been applied (SPEC 6). Unread after
@@ -214,17 +246,30 @@ static int start_thread(pthread_t *thread, void *(*run_it)(void *), void *arg)
 	return rc;
 }
 
-/* Pushes the pack to the target while it arrives from the source (SPEC 4: no ancestry question
- * waits on it). A failed fetch cuts the push before the pack's checksum, which the target then
- * refuses whole; the fetch's error is the run's. */
-static int relay(run *r, const rm_push_command *c, rm_oid *after, rm_error *err)
+/* After a relay that waited on ancestry: a push held back by the answer did not fail, it was
+ * abandoned (the target saw a truncated pack) because the decision made again forbids it. */
+static int settle_ancestry(run *r, rm_decision *d, int pushed_rc, rm_error *err)
 {
+	if (pushed_rc < 0 && !rm_pack_held_back(r->pack))
+		return -1;
+	rm_error_clear(err);
+	if (pushed_rc < 0)
+		rm_log("target: the push was abandoned before the pack's checksum; the target keeps %s",
+		       rm_oid_short(&r->in.target).hex);
+	return learn_ancestry(r, d, pushed_rc == 0, err);
+}
+
+/* Pushes the pack to the target while it arrives from the source (SPEC 4). A failed fetch cuts
+ * the push before the pack's checksum, which the target then refuses whole; the fetch's error
+ * is the run's. So does an ancestry answer that forbids the push: the decision made again. */
+static int relay(run *r, rm_decision *d, rm_oid *after, rm_error *err)
+{
+	const rm_push_command *c = &r->plan.commands[0];
 	relay_fetch f = {.r = r};
-	uint64_t max_size = r->options->max_pack_size;
 	pthread_t fetcher;
 	int rc;
 
-	if (rm_pack_open_relay(&r->pack, max_size, err) < 0)
+	if (open_pack(r, d, err) < 0)
 		return -1;
 	if (start_thread(&fetcher, run_relay_fetch, &f) != 0)
 		return rm_error_set(err, RM_SIDE_NONE, RM_ERR_NO_MEMORY, "cannot start the fetch");
@@ -234,13 +279,22 @@ static int relay(run *r, const rm_push_command *c, rm_oid *after, rm_error *err)
 	rc = push_command(r, c, after, err);
 	rm_pack_close_reader(r->pack);
 	pthread_join(fetcher, NULL);
-	if (rc == 0) {
-		log_pack(r);
-		return 0;
-	}
-	if (f.rc < 0 && !rm_pack_reader_gone(r->pack))
+	if (rc < 0 && f.rc < 0 && !rm_pack_reader_gone(r->pack))
 		*err = f.err;
-	return -1;
+	if (d->action == RM_ACTION_NEED_ANCESTRY)
+		rc = settle_ancestry(r, d, rc, err);
+	if (rc == 0)
+		log_pack(r);
+	return rc;
+}
+
+/* A dry run that waits on ancestry: the pack is fetched, its commits read, its bytes dropped. */
+static int read_for_ancestry(run *r, rm_decision *d, rm_error *err)
+{
+	if (open_pack(r, d, err) < 0 || fetch_planned_pack(r, err) < 0)
+		return -1;
+	log_pack(r);
+	return learn_ancestry(r, d, false, err);
 }
 
 /* A dry run's line in place of the push's "target: ref T -> S": what the push would do. */
@@ -259,14 +313,23 @@ static void log_what_would_be_done(const run *r, const rm_decision *d)
 	       r->refname, rm_oid_short(&r->in.target).hex, rm_oid_short(new_value).hex);
 }
 
-/* Carries out the plan's push: one command today, its pack relayed or already spooled. */
-static int execute_push(run *r, rm_oid *after, rm_error *err)
+/* Before any pack: a source that does not hold T cannot have it in the history of S, so the
+ * answer "no" costs one small request (SPEC 4). Otherwise the pack answers. */
+static int ask_source_for_target(run *r, rm_decision *d, rm_error *err)
 {
-	const rm_push_command *c = &r->plan.commands[0];
+	rm_source_holds holds;
 
-	if (r->plan.transfer == RM_TRANSFER_RELAY)
-		return relay(r, c, after, err);
-	return push_command(r, c, after, err);
+	if (rm_source_holds_object(&r->src, &r->source_info, &r->in.source, &r->in.target, &holds,
+				   err) < 0)
+		return -1;
+	if (holds != RM_SOURCE_HOLDS_NO)
+		return 0;
+	rm_log("source: does not hold %s, so it is no ancestor of %s", rm_oid_short(&r->in.target).hex,
+	       rm_oid_short(&r->in.source).hex);
+	r->source_lacks_target = true;
+	r->in.ancestry = RM_ANCESTRY_NO;
+	*d = rm_decide(&r->in);
+	return 0;
 }
 
 static int mirror(run *r, rm_outputs *out, rm_error *err)
@@ -276,12 +339,16 @@ static int mirror(run *r, rm_outputs *out, rm_error *err)
 	if (read_both_sides(r, out, err) < 0)
 		return -1;
 	d = rm_decide(&r->in);
+	if (d.action == RM_ACTION_NEED_ANCESTRY && ask_source_for_target(r, &d, err) < 0)
+		return -1;
 	if (make_plan(r, &d, err) < 0)
 		return -1;
-	if (r->plan.transfer == RM_TRANSFER_SPOOL_INDEXED &&
-	    (fetch_spooled(r, err) < 0 || learn_ancestry(r, &d, err) < 0))
+	if (d.action == RM_ACTION_NEED_ANCESTRY)
+		rm_log("decision: %s (read from the pack on its way)", d.why);
+	else
+		log_decision(&d);
+	if (r->plan.transfer == RM_TRANSFER_READ && read_for_ancestry(r, &d, err) < 0)
 		return -1;
-	rm_log("decision: %s: %s", rm_result_name(d.result), d.why);
 	out->result = d.result;
 	if (d.action == RM_ACTION_NONE) /* also when the ancestry learnt allows no update */
 		return 0;
@@ -289,7 +356,12 @@ static int mirror(run *r, rm_outputs *out, rm_error *err)
 		log_what_would_be_done(r, &d);
 		return 0;
 	}
-	return execute_push(r, &out->target_sha_after, err);
+	if (r->plan.transfer == RM_TRANSFER_NONE) /* a deletion */
+		return push_command(r, &r->plan.commands[0], &out->target_sha_after, err);
+	if (relay(r, &d, &out->target_sha_after, err) < 0)
+		return -1;
+	out->result = d.result;
+	return 0;
 }
 
 int rm_mirror_ref(const rm_run_options *o, const rm_endpoint *source, const rm_endpoint *target,

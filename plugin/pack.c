@@ -1,18 +1,15 @@
 #include "pack.h"
 
-#include <dirent.h>
 #include <errno.h>
-#include <git2.h>
 #include <poll.h>
 #include <stdatomic.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "buf.h"
 #include "pack_check.h"
+#include "pack_scan.h"
 
 /* Room in the relay between the two threads: enough to keep both sides busy. */
 #define RELAY_BUFFER (1 << 20)
@@ -20,80 +17,25 @@
 enum writer_state { RELAY_WRITING, RELAY_VERIFIED, RELAY_FAILED };
 
 /* Who touches what (pack.h says which calls are the writer's and which the reader's): set at
- * opening, then read-only: spool (NULL or not). The writer's alone: check, the
- * indexer's fields, relay_in. The reader's alone: relay_out, held, held_len, reader_done,
- * bytes_read. Written by one thread and read by the other, so atomic: writer_state and
- * reader_gone. */
+ * opening, then read-only: relay. The writer's alone: check, scan,
+ * hold_unless_child, held_back, relay_in. The reader's alone: relay_out, held, held_len,
+ * reader_done, bytes_read. Written by one thread and read by the other, so atomic: writer_state
+ * and reader_gone. */
 struct rm_pack {
 	rm_pack_check *check;	/* header, size limit and trailer, on every pack */
+	rm_pack_scan *scan;	/* the ancestry question, when asked */
+	bool hold_unless_child; /* the trailer goes out only if the scan answers yes */
+	bool held_back;		/* a whole, verified pack whose trailer the scan kept back */
 
-	FILE *spool;		/* NULL for a relay */
-	git_indexer *indexer;	/* a spool's, which every spool has */
-	git_indexer_progress progress; /* the indexer counts into it across calls */
-	char *index_dir;	/* the indexer's private folder, removed by rm_pack_free */
-	git_odb *odb;		/* the indexed pack, opened after rm_pack_finish */
-
+	bool relay;		/* false: read and dropped */
 	int relay_in, relay_out;	/* the writer's and the reader's ends, -1 once closed */
 	atomic_bool reader_gone;	/* a write failed: the reader had stopped */
 	atomic_int writer_state;	/* how the writer ended: enum writer_state */
 	unsigned char held[RM_PACK_TRAILER_LEN]; /* bytes the reader holds back: maybe the trailer */
 	size_t held_len;
 	bool reader_done;
-	uint64_t bytes_read;		/* by the reader, for either kind */
+	uint64_t bytes_read;		/* by the reader */
 };
-
-static const char *tmp_dir(void)
-{
-	const char *dir = getenv("TMPDIR");
-	return dir && *dir ? dir : "/tmp";
-}
-
-static int libgit2_error(rm_error *err, const char *what)
-{
-	const git_error *e = git_error_last();
-	return rm_error_set(err, RM_SIDE_NONE, RM_ERR_PACK, "pack: %s: %s", what,
-			    e && e->message ? e->message : "unknown error");
-}
-
-/* An unlinked file: it vanishes with the process, however the process ends. */
-static FILE *open_spool(void)
-{
-	rm_buf path;
-	FILE *f = NULL;
-	int fd;
-
-	rm_buf_init(&path, 4096);
-	if (rm_buf_printf(&path, "%s/refmirror-pack-XXXXXX", tmp_dir()) == 0 &&
-	    (fd = mkstemp(path.data)) >= 0) {
-		unlink(path.data);
-		f = fdopen(fd, "w+b");
-		if (!f)
-			close(fd);
-	}
-	rm_buf_free(&path);
-	return f;
-}
-
-static int open_indexer(rm_pack *p, rm_error *err)
-{
-	git_indexer_options opts;
-	rm_buf dir;
-
-	git_indexer_options_init(&opts, GIT_INDEXER_OPTIONS_VERSION);
-
-	rm_buf_init(&dir, 4096);
-	if (rm_buf_printf(&dir, "%s/refmirror-index-XXXXXX", tmp_dir()) < 0 || !mkdtemp(dir.data)) {
-		rm_buf_free(&dir);
-		return rm_error_set(err, RM_SIDE_NONE, RM_ERR_PACK,
-				    "pack: cannot create a temporary folder in %s", tmp_dir());
-	}
-	p->index_dir = dir.data;
-	/* No object database: a thin pack (a delta against an object not in the pack) then fails
-	 * to index, which is what we want, since the target could not resolve it either. */
-	if (git_indexer_new(&p->indexer, p->index_dir, 0, NULL, &opts) < 0)
-		return libgit2_error(err, "cannot start the indexer");
-	return 0;
-}
 
 static rm_pack *new_pack(uint64_t max_size, rm_error *err)
 {
@@ -111,25 +53,10 @@ static rm_pack *new_pack(uint64_t max_size, rm_error *err)
 	return p;
 }
 
-int rm_pack_open_spool(rm_pack **out, uint64_t max_size, rm_error *err)
+int rm_pack_open_sink(rm_pack **out, uint64_t max_size, rm_error *err)
 {
-	rm_pack *p = new_pack(max_size, err);
-
-	*out = NULL;
-	if (!p)
-		return -1;
-	p->spool = open_spool();
-	if (!p->spool) {
-		rm_pack_free(p);
-		return rm_error_set(err, RM_SIDE_NONE, RM_ERR_PACK,
-				    "pack: cannot create a spool file in %s", tmp_dir());
-	}
-	if (open_indexer(p, err) < 0) {
-		rm_pack_free(p);
-		return -1;
-	}
-	*out = p;
-	return 0;
+	*out = new_pack(max_size, err);
+	return *out ? 0 : -1;
 }
 
 int rm_pack_open_relay(rm_pack **out, uint64_t max_size, rm_error *err)
@@ -147,6 +74,7 @@ int rm_pack_open_relay(rm_pack **out, uint64_t max_size, rm_error *err)
 		return rm_error_set(err, RM_SIDE_NONE, RM_ERR_PACK, "pack: cannot make a relay: %s",
 				    strerror(errno));
 	}
+	p->relay = true;
 	p->relay_out = ends[0];
 	p->relay_in = ends[1];
 	/* Best effort: the kernel caps it, and any size works, only slower. */
@@ -158,7 +86,27 @@ int rm_pack_open_relay(rm_pack **out, uint64_t max_size, rm_error *err)
 
 bool rm_pack_is_relay(const rm_pack *p)
 {
-	return p->spool == NULL;
+	return p->relay;
+}
+
+int rm_pack_scan_for_child_of(rm_pack *p, const rm_oid *parent, bool hold_unless_child,
+			      rm_error *err)
+{
+	p->scan = rm_pack_scan_new(parent);
+	if (!p->scan)
+		return rm_error_set(err, RM_SIDE_NONE, RM_ERR_NO_MEMORY, "pack: out of memory");
+	p->hold_unless_child = hold_unless_child;
+	return 0;
+}
+
+bool rm_pack_held_back(const rm_pack *p)
+{
+	return p->held_back;
+}
+
+rm_pack_scan_answer rm_pack_child_of(const rm_pack *p, const char **why)
+{
+	return rm_pack_scan_answer_now(p->scan, why);
 }
 
 static int relay_send(rm_pack *p, const unsigned char *data, size_t len, rm_error *err)
@@ -182,32 +130,9 @@ int rm_pack_write(rm_pack *p, const void *data, size_t len, rm_error *err)
 {
 	if (rm_pack_check_update(p->check, data, len, err) < 0)
 		return -1;
-	if (!p->spool)
-		return relay_send(p, data, len, err);
-	if (fwrite(data, 1, len, p->spool) != len)
-		return rm_error_set(err, RM_SIDE_NONE, RM_ERR_PACK,
-				    "pack: cannot write the spool file (disk full?)");
-	if (git_indexer_append(p->indexer, data, len, &p->progress) < 0)
-		return libgit2_error(err, "bad pack data");
-	return 0;
-}
-
-static int open_indexed_pack(rm_pack *p, rm_error *err)
-{
-	git_odb_backend *backend = NULL;
-	rm_buf idx;
-	int rc = -1;
-
-	rm_buf_init(&idx, 4096);
-	if (rm_buf_printf(&idx, "%s/pack-%s.idx", p->index_dir, git_indexer_name(p->indexer)) < 0)
-		rc = rm_error_set(err, RM_SIDE_NONE, RM_ERR_NO_MEMORY, "pack: out of memory");
-	else if (git_odb_new(&p->odb) < 0 || git_odb_backend_one_pack(&backend, idx.data) < 0 ||
-		 git_odb_add_backend(p->odb, backend, 1) < 0)
-		rc = libgit2_error(err, "cannot open the indexed pack");
-	else
-		rc = 0;
-	rm_buf_free(&idx);
-	return rc;
+	if (p->scan)
+		rm_pack_scan_update(p->scan, data, len);
+	return p->relay ? relay_send(p, data, len, err) : 0;
 }
 
 /* Ends the writer's side of a relay: the reader sees the end of the stream after this. */
@@ -228,18 +153,13 @@ int rm_pack_finish(rm_pack *p, rm_error *err)
 {
 	int rc = rm_pack_check_finish(p->check, err);
 
-	if (!p->spool) {
-		end_relay(p, rc < 0 ? RELAY_FAILED : RELAY_VERIFIED);
-		return rc;
+	if (rc == 0 && p->hold_unless_child && rm_pack_child_of(p, NULL) != RM_PACK_SCAN_YES) {
+		p->held_back = true;
+		rc = rm_error_set(err, RM_SIDE_NONE, RM_ERR_PACK, "pack: held back: no answer \"yes\" to the "
+				  "ancestry question");
 	}
-	if (rc < 0)
-		return -1;
-	if (fflush(p->spool) != 0 || fseek(p->spool, 0, SEEK_SET) != 0)
-		return rm_error_set(err, RM_SIDE_NONE, RM_ERR_PACK,
-				    "pack: cannot read back the spool file");
-	if (git_indexer_commit(p->indexer, &p->progress) < 0)
-		return libgit2_error(err, "bad pack");
-	return open_indexed_pack(p, err);
+	end_relay(p, rc < 0 ? RELAY_FAILED : RELAY_VERIFIED);
+	return rc;
 }
 
 /* Reads from the relay, always holding back the last RM_PACK_TRAILER_LEN bytes received until
@@ -278,19 +198,9 @@ static ssize_t relay_read(rm_pack *p, unsigned char *buf, size_t max, rm_error *
 	}
 }
 
-static ssize_t spool_read(rm_pack *p, void *buf, size_t max, rm_error *err)
-{
-	size_t n = fread(buf, 1, max, p->spool);
-
-	if (n == 0 && ferror(p->spool))
-		return rm_error_set(err, RM_SIDE_NONE, RM_ERR_PACK,
-				    "pack: cannot read the spool file");
-	return (ssize_t)n;
-}
-
 ssize_t rm_pack_read(rm_pack *p, void *buf, size_t max, rm_error *err)
 {
-	ssize_t n = p->spool ? spool_read(p, buf, max, err) : relay_read(p, buf, max, err);
+	ssize_t n = relay_read(p, buf, max, err);
 
 	if (n > 0)
 		p->bytes_read += (uint64_t)n;
@@ -328,61 +238,6 @@ void rm_pack_close_reader(rm_pack *p)
 	p->relay_out = -1;
 }
 
-/* Walks the "parent <hex>" lines of a commit's header. */
-static bool commit_has_parent(const char *data, size_t len, const rm_oid *parent)
-{
-	const char *end = data + len, *line = data;
-
-	while (line < end && *line != '\n') {
-		const char *eol = memchr(line, '\n', (size_t)(end - line));
-		if (!eol)
-			break;
-		if ((size_t)(eol - line) == 7 + RM_OID_HEXSZ && memcmp(line, "parent ", 7) == 0 &&
-		    memcmp(line + 7, parent->hex, RM_OID_HEXSZ) == 0)
-			return true;
-		line = eol + 1;
-	}
-	return false;
-}
-
-typedef struct child_search {
-	git_odb *odb;
-	const rm_oid *parent;
-	bool found;
-} child_search;
-
-static int check_object(const git_oid *id, void *payload)
-{
-	child_search *s = payload;
-	git_object_t type;
-	size_t len;
-	git_odb_object *obj;
-
-	if (git_odb_read_header(&len, &type, s->odb, id) < 0)
-		return -1;
-	if (type != GIT_OBJECT_COMMIT)
-		return 0;
-	if (git_odb_read(&obj, s->odb, id) < 0)
-		return -1;
-	s->found = commit_has_parent(git_odb_object_data(obj), git_odb_object_size(obj), s->parent);
-	git_odb_object_free(obj);
-	return s->found ? 1 : 0; /* nonzero stops the walk */
-}
-
-int rm_pack_has_child_of(rm_pack *p, const rm_oid *parent, bool *found, rm_error *err)
-{
-	child_search s = {.odb = p->odb, .parent = parent};
-
-	*found = false;
-	if (!p->odb)
-		return rm_error_set(err, RM_SIDE_NONE, RM_ERR_PACK, "pack: not indexed");
-	int rc = git_odb_foreach(p->odb, check_object, &s);
-	if (rc < 0 && !s.found)
-		return libgit2_error(err, "cannot read the pack's commits");
-	*found = s.found;
-	return 0;
-}
-
 uint64_t rm_pack_size(const rm_pack *p)
 {
 	return rm_pack_check_size(p->check);
@@ -393,37 +248,11 @@ uint32_t rm_pack_object_count(const rm_pack *p)
 	return rm_pack_check_objects(p->check);
 }
 
-static void remove_folder(const char *path)
-{
-	DIR *d = opendir(path);
-	struct dirent *e;
-	rm_buf file;
-
-	rm_buf_init(&file, 4096);
-	while (d && (e = readdir(d))) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		rm_buf_reset(&file);
-		if (rm_buf_printf(&file, "%s/%s", path, e->d_name) == 0)
-			unlink(file.data);
-	}
-	if (d)
-		closedir(d);
-	rm_buf_free(&file);
-	rmdir(path);
-}
-
 void rm_pack_free(rm_pack *p)
 {
 	if (!p)
 		return;
-	git_odb_free(p->odb);
-	git_indexer_free(p->indexer);
-	if (p->index_dir)
-		remove_folder(p->index_dir);
-	free(p->index_dir);
-	if (p->spool)
-		fclose(p->spool);
+	rm_pack_scan_free(p->scan);
 	if (p->relay_in >= 0)
 		close(p->relay_in);
 	rm_pack_close_reader(p);

@@ -35,12 +35,24 @@ static bool pushes(const rm_plan_ref *r, bool dry_run)
 	return !dry_run && r->decision.action != RM_ACTION_NONE;
 }
 
+/* The push of a ref that waits on ancestry stands unless the answer "no" would forbid it (it
+ * does not when O = T: the answer then only names the result). */
+static bool awaits_ancestry(const rm_plan_ref *r)
+{
+	rm_decision_input if_not = r->in;
+
+	if (r->decision.action != RM_ACTION_NEED_ANCESTRY)
+		return false;
+	if_not.ancestry = RM_ANCESTRY_NO;
+	return rm_decide(&if_not).action != RM_ACTION_UPDATE;
+}
+
 /* "T S ref": the target applies it only if the ref still holds T (SPEC 2, "only if still T"). */
 static rm_push_command command_for(const rm_plan_ref *r)
 {
 	rm_push_command c = {.refname = r->refname,
 			     .old = r->in.target,
-			     .awaits_ancestry = r->decision.action == RM_ACTION_NEED_ANCESTRY};
+			     .awaits_ancestry = awaits_ancestry(r)};
 
 	if (r->decision.action != RM_ACTION_DELETE)
 		c.new_value = r->in.source;
@@ -62,10 +74,10 @@ static int alloc_oids(rm_oid **out, size_t n)
 	return n && !*out ? -1 : 0;
 }
 
-/* The ref's T is a have: the target holds a ref whose pack is wanted. */
+/* The ref's T is a have: the target holds a ref whose pack is wanted, and the source holds T. */
 static bool target_is_have(const rm_plan_ref *r, bool dry_run)
 {
-	return wants_pack(r, dry_run) && rm_oid_is_set(&r->in.target);
+	return wants_pack(r, dry_run) && rm_oid_is_set(&r->in.target) && !r->source_lacks_target;
 }
 
 /* "have T" for each wanted ref the target holds; for one ref, T alone: the pack then holds a
@@ -104,15 +116,12 @@ static int choose_haves(rm_plan *plan, const rm_plan_input *in)
 	return targets ? have_targets(plan, in, targets) : have_tips(plan, in->target);
 }
 
-/* One pack for all refs: spooled and indexed when any ref waits on its ancestry. */
+/* One pack for all refs, relayed to the target; a dry run fetches only to learn ancestry. */
 static rm_transfer transfer_for(const rm_plan *plan, const rm_plan_input *in)
 {
 	if (plan->nwants == 0)
 		return RM_TRANSFER_NONE;
-	for (size_t i = 0; i < in->nrefs; i++)
-		if (in->refs[i].decision.action == RM_ACTION_NEED_ANCESTRY)
-			return RM_TRANSFER_SPOOL_INDEXED;
-	return RM_TRANSFER_RELAY;
+	return in->dry_run ? RM_TRANSFER_READ : RM_TRANSFER_RELAY;
 }
 
 /* ofs-delta only where the target can store it; a v2 source always may send it. */

@@ -119,11 +119,11 @@ static ssize_t read_pack(void *pack, void *buf, size_t max, rm_error *err)
 	return rm_pack_read(pack, buf, max, err);
 }
 
-/* A relayed pack's progress is the fetch's ("relaying"), until the fetch ended; a spooled one's
- * is the push's. */
+/* A relayed pack's progress is the fetch's ("relaying"), until the fetch ended; then, and for a
+ * push without a pack, the push's. */
 static void show_push_progress(void *pack, const char *amount)
 {
-	if (!pack || !rm_pack_is_relay(pack) || rm_pack_writer_ended(pack))
+	if (!pack || rm_pack_writer_ended(pack))
 		rm_log("pushing: %s", amount);
 }
 
@@ -154,7 +154,7 @@ int rm_push(rm_remote *tgt, const rm_push_caps *caps, const rm_push_command *com
 	if (pack) {
 		req.more = read_pack;
 		req.more_ctx = pack;
-		req.more_len = rm_pack_is_relay(pack) ? -1 : (int64_t)rm_pack_size(pack);
+		req.more_len = -1; /* a relay: its size is known once the fetch ended */
 	}
 	rc = rm_smart_request(tgt, &req, on_answer_pkt, &answer, "push answer",
 			      rm_report_parser_error(answer.report), err);

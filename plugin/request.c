@@ -5,7 +5,7 @@
 #include "pktline.h"
 #include "version.h"
 
-#define CAP_WORDS_MAX 5
+#define CAP_WORDS_MAX 6
 /* Room for every capability a request may name, joined. */
 #define CAPS_TEXT_MAX 160
 
@@ -16,6 +16,8 @@ static size_t cap_words(const rm_request_caps *caps, const char *words[CAP_WORDS
 
 	if (caps->report_status)
 		words[n++] = "report-status";
+	if (caps->multi_ack_detailed)
+		words[n++] = "multi_ack_detailed";
 	if (caps->side_band_64k)
 		words[n++] = "side-band-64k";
 	if (caps->ofs_delta)
@@ -62,12 +64,16 @@ int rm_request_ls_refs(rm_buf *body, const rm_request_caps *caps, const char *pr
 	return rc | rm_pkt_flush(body);
 }
 
+/* The haves, then "done", or, when only negotiating, nothing: v2 then ends the command with a
+ * flush, v0 the round with one. */
 static int append_haves_done(rm_buf *body, const rm_fetch_request *f)
 {
 	int rc = 0;
 
 	for (size_t i = 0; i < f->nhaves; i++)
 		rc |= rm_pkt_appendf(body, "have %s\n", f->haves[i].hex);
+	if (f->negotiate_only)
+		return f->version == 2 ? rc : rc | rm_pkt_flush(body);
 	return rc | rm_pkt_appendf(body, "done\n");
 }
 
@@ -77,13 +83,16 @@ static int fetch_v2(rm_buf *body, const rm_fetch_request *f)
 
 	if (f->caps.ofs_delta)
 		rc |= rm_pkt_appendf(body, "ofs-delta\n");
+	if (f->negotiate_only && f->wait_for_done)
+		rc |= rm_pkt_appendf(body, "wait-for-done\n");
 	for (size_t i = 0; i < f->nwants; i++)
 		rc |= rm_pkt_appendf(body, "want %s\n", f->wants[i].hex);
 	rc |= append_haves_done(body, f);
 	return rc | rm_pkt_flush(body);
 }
 
-/* Stateless v0 (as git's remote-curl sends it): the wants, a flush, the haves, "done". */
+/* Stateless v0 (as git's remote-curl sends it): the wants, a flush, the haves, "done" (or a
+ * flush, when only negotiating). */
 static int fetch_v0(rm_buf *body, const rm_fetch_request *f)
 {
 	char caps[CAPS_TEXT_MAX];

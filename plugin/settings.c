@@ -21,7 +21,7 @@
 #define CA_CERT_MAX (4u << 20)
 #define PEM_CERTIFICATE "-----BEGIN CERTIFICATE-----"
 /* Generous: more than any hosting service accepts in one push (GitHub: 2 GiB), yet a bound on
- * what a broken or hostile source can make us spool. */
+ * what a broken or hostile source can make us relay. */
 #define PACK_SIZE_DEFAULT (4ull << 30)
 #define PACK_SIZE_MIN (1ull << 10)
 #define PACK_SIZE_MAX (1ull << 40)

@@ -6,7 +6,8 @@
 # shellcheck source=proxy.sh
 . "$(dirname "${BASH_SOURCE[0]}")/proxy.sh"
 
-FETCH='command=fetch'                  # the v2 fetch request (its body)
+FETCH='command=fetch[\s\S]*0009done'  # the v2 fetch of the pack (its body ends with done)
+NEGOTIATE='command=fetch(?![\s\S]*0009done)' # the v2 fetch round that asks whether the source holds T
 PUSH='^POST\s\S*/git-receive-pack\s'   # the push request (no spaces: rules split on them)
 SOURCE_ADV='service=git-upload-pack'   # the source's ref advertisement
 TARGET_ADV='service=git-receive-pack'  # the target's ref advertisement
@@ -27,8 +28,9 @@ assert_old_or_new() { # OLD NEW (SHAs; empty = absent)
 }
 
 # fault EXIT KIND RULE [VAR=VALUE...]: mirrors through the proxy with RULE: a fast-forward of D
-# over B (KIND ff, the pack is indexed) or a creation of D (KIND create, the pack is only
-# spooled), and wants exit code EXIT with the target consistent with it.
+# over B (KIND ff: the source is asked whether it holds B, then the pack's commits answer the
+# ancestry question on the way) or a creation of D (KIND create: the pack is only relayed), and
+# wants exit code EXIT with the target consistent with it.
 fault() {
 	local want=$1 kind=$2 rule=$3 old result
 	shift 3

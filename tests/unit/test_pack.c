@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "array.h"
 #include "pack.h"
@@ -148,11 +149,67 @@ static void test_reader_gone(void **state)
 	rm_pack_free(p);
 }
 
+/* A pack of one commit whose parent is P: a push that waits on ancestry gets its trailer when
+ * the scan looks for P, and never when it looks for Q: the pack is then held back, whole and
+ * verified, and the reader fails before the trailer. */
+#define P "1111111111111111111111111111111111111111"
+#define Q "2222222222222222222222222222222222222222"
+
+static size_t make_commit_pack(unsigned char *pack, size_t room)
+{
+	static const char commit[] = "tree 4b825dc642cb6eb9a060e54bf8d69288fbbfdbc8\n"
+				     "parent " P "\n"
+				     "author a <a@a> 0 +0000\ncommitter a <a@a> 0 +0000\n\nc\n";
+	size_t len = sizeof(commit) - 1;
+	uLongf zlen = (uLongf)(room - 12 - 2 - 20);
+	unsigned int n;
+
+	memcpy(pack, "PACK\0\0\0\2\0\0\0\1", 12);
+	pack[12] = (unsigned char)(0x80 | 1 << 4 | (len & 0x0f)); /* a commit, its size */
+	pack[13] = (unsigned char)(len >> 4);
+	assert_int_equal(compress(pack + 14, &zlen, (const Bytef *)commit, len), Z_OK);
+	assert_true(EVP_Digest(pack, 14 + zlen, pack + 14 + zlen, &n, EVP_sha1(), NULL));
+	return 14 + zlen + 20;
+}
+
+static void test_held_for_ancestry(void **state)
+{
+	static const struct {
+		const char *parent;
+		bool whole;
+	} looks[] = {{P, true}, {Q, false}};
+	unsigned char pack[512], got[512];
+
+	(void)state;
+	for (size_t i = 0; i < RM_ARRAY_SIZE(looks); i++) {
+		size_t len = make_commit_pack(pack, sizeof(pack)), have = 0;
+		rm_pack *p;
+		rm_error err = {0};
+		rm_oid parent;
+		ssize_t n;
+
+		assert_int_equal(rm_oid_parse(&parent, looks[i].parent, RM_OID_HEXSZ), 0);
+		assert_int_equal(rm_pack_open_relay(&p, NO_LIMIT, &err), 0);
+		assert_int_equal(rm_pack_scan_for_child_of(p, &parent, true, &err), 0);
+		assert_int_equal(rm_pack_write(p, pack, len, &err), 0);
+		assert_int_equal(rm_pack_finish(p, &err), looks[i].whole ? 0 : -1);
+		assert_int_equal(rm_pack_held_back(p), !looks[i].whole);
+		assert_int_equal(rm_pack_child_of(p, NULL),
+				 looks[i].whole ? RM_PACK_SCAN_YES : RM_PACK_SCAN_NO);
+		while ((n = rm_pack_read(p, got + have, sizeof(got) - have, &err)) > 0)
+			have += (size_t)n;
+		assert_int_equal(n, looks[i].whole ? 0 : -1);
+		assert_int_equal(have, looks[i].whole ? len : len - 20);
+		rm_pack_free(p);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_relay),
 		cmocka_unit_test(test_reader_gone),
+		cmocka_unit_test(test_held_for_ancestry),
 	};
 	make_pack();
 	return cmocka_run_group_tests_name("pack", tests, NULL, NULL);

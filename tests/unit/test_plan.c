@@ -27,6 +27,7 @@ enum servers {
 	TARGET_NO_OFS,	  /* a target without ofs-delta */
 	TARGET_EMPTY,	  /* a target with no refs at all */
 	TARGET_MANY_TIPS, /* a target with more than RM_PLAN_MAX_HAVES branches */
+	SOURCE_LACKS_T,	  /* STANDARD, and the source said it does not hold T (negotiate.h) */
 };
 
 /* The haves expected: none, exactly T, or the target's branch and tag tips (at most
@@ -55,17 +56,17 @@ typedef struct row {
 /* The expected transfer: how the pack travels, the haves, ofs-delta. */
 #define NO_FETCH RM_TRANSFER_NONE, NO_HAVES, false
 #define RELAY(haves) RM_TRANSFER_RELAY, haves, true
-#define SPOOL(haves) RM_TRANSFER_SPOOL_INDEXED, haves, true
+#define READ(haves) RM_TRANSFER_READ, haves, true
 #define RELAY_NO_OFS(haves) RM_TRANSFER_RELAY, haves, false
-#define SPOOL_NO_OFS(haves) RM_TRANSFER_SPOOL_INDEXED, haves, false
 /* The expected push command. */
 #define NO_PUSH NULL, NULL, false
 #define PUSHES(old, new) old, new, false
 #define PUSHES_IF_ANCESTRY_ALLOWS(old, new) old, new, true
 
-/* SPEC 2's outcomes as SPEC 4 carries them out; S = source, T = target, O = old SHA. A
- * branch that both sides hold with different values waits on ancestry (whatever O says, today),
- * so its pack is spooled and indexed; every other pack is relayed. */
+/* SPEC 2's outcomes as SPEC 4 carries them out; S = source, T = target, O = old SHA. Every
+ * pack that is pushed is relayed. A branch that both sides hold with different values waits on
+ * ancestry (whatever O says, today): its push stands only on the answer "yes", unless O = T
+ * allows it either way; a dry run reads the pack only for the answer. */
 /* clang-format off */
 static const row rows[] = {
 	/* created: relayed, with the target's tips as haves */
@@ -80,20 +81,25 @@ static const row rows[] = {
 	{"create, target with no refs", A, NONE, NONE, BRANCH, KEEP, UNKNOWN, PUSH, TARGET_EMPTY, RELAY(NO_HAVES), PUSHES(RM_ZERO_OID, A)},
 	{"create tag, target with no refs", A, NONE, RM_ZERO_OID, TAG, KEEP, UNKNOWN, PUSH, TARGET_EMPTY, RELAY(NO_HAVES), PUSHES(RM_ZERO_OID, A)},
 	{"create, target with too many tips", A, NONE, NONE, BRANCH, KEEP, UNKNOWN, PUSH, TARGET_MANY_TIPS, RELAY(HAVE_TIPS), PUSHES(RM_ZERO_OID, A)},
-	/* branch update, fast-forward or forced: spooled to learn ancestry, "have T" alone */
-	{"fast-forward, no O", A, B, NONE, BRANCH, KEEP, UNKNOWN, PUSH, STANDARD, SPOOL(HAVE_T), PUSHES_IF_ANCESTRY_ALLOWS(B, A)},
-	{"fast-forward or forced, O = T", A, B, B, BRANCH, KEEP, UNKNOWN, PUSH, STANDARD, SPOOL(HAVE_T), PUSHES_IF_ANCESTRY_ALLOWS(B, A)},
-	{"fast-forward or out of sync, O != T", A, B, C, BRANCH, KEEP, UNKNOWN, PUSH, STANDARD, SPOOL(HAVE_T), PUSHES_IF_ANCESTRY_ALLOWS(B, A)},
-	{"fast-forward or out of sync, O zeros", A, B, RM_ZERO_OID, BRANCH, SYNC_DELETE, UNKNOWN, PUSH, STANDARD, SPOOL(HAVE_T), PUSHES_IF_ANCESTRY_ALLOWS(B, A)},
-	{"branch update, dry run", A, B, NONE, BRANCH, KEEP, UNKNOWN, DRY_RUN, STANDARD, SPOOL(HAVE_T), NO_PUSH},
-	{"branch update, dry run, O = T", A, B, B, BRANCH, KEEP, UNKNOWN, DRY_RUN, STANDARD, SPOOL(HAVE_T), NO_PUSH},
-	{"branch update, target without ofs-delta", A, B, NONE, BRANCH, KEEP, UNKNOWN, PUSH, TARGET_NO_OFS, SPOOL_NO_OFS(HAVE_T), PUSHES_IF_ANCESTRY_ALLOWS(B, A)},
-	{"branch update, v0 source", A, B, B, BRANCH, KEEP, UNKNOWN, PUSH, V0_SOURCE, SPOOL(HAVE_T), PUSHES_IF_ANCESTRY_ALLOWS(B, A)},
-	{"branch update, target with too many tips", A, B, NONE, BRANCH, KEEP, UNKNOWN, PUSH, TARGET_MANY_TIPS, SPOOL(HAVE_T), PUSHES_IF_ANCESTRY_ALLOWS(B, A)},
+	/* branch update, fast-forward or forced: relayed, its commits read for ancestry, "have T"
+	 * alone */
+	{"fast-forward, no O", A, B, NONE, BRANCH, KEEP, UNKNOWN, PUSH, STANDARD, RELAY(HAVE_T), PUSHES_IF_ANCESTRY_ALLOWS(B, A)},
+	{"fast-forward or forced, O = T", A, B, B, BRANCH, KEEP, UNKNOWN, PUSH, STANDARD, RELAY(HAVE_T), PUSHES(B, A)},
+	{"fast-forward or out of sync, O != T", A, B, C, BRANCH, KEEP, UNKNOWN, PUSH, STANDARD, RELAY(HAVE_T), PUSHES_IF_ANCESTRY_ALLOWS(B, A)},
+	{"fast-forward or out of sync, O zeros", A, B, RM_ZERO_OID, BRANCH, SYNC_DELETE, UNKNOWN, PUSH, STANDARD, RELAY(HAVE_T), PUSHES_IF_ANCESTRY_ALLOWS(B, A)},
+	{"branch update, dry run", A, B, NONE, BRANCH, KEEP, UNKNOWN, DRY_RUN, STANDARD, READ(HAVE_T), NO_PUSH},
+	{"branch update, dry run, O = T", A, B, B, BRANCH, KEEP, UNKNOWN, DRY_RUN, STANDARD, READ(HAVE_T), NO_PUSH},
+	{"branch update, target without ofs-delta", A, B, NONE, BRANCH, KEEP, UNKNOWN, PUSH, TARGET_NO_OFS, RELAY_NO_OFS(HAVE_T), PUSHES_IF_ANCESTRY_ALLOWS(B, A)},
+	{"branch update, v0 source", A, B, B, BRANCH, KEEP, UNKNOWN, PUSH, V0_SOURCE, RELAY(HAVE_T), PUSHES(B, A)},
+	{"branch update, target with too many tips", A, B, NONE, BRANCH, KEEP, UNKNOWN, PUSH, TARGET_MANY_TIPS, RELAY(HAVE_T), PUSHES_IF_ANCESTRY_ALLOWS(B, A)},
 	/* branch update with ancestry already known (no caller knows it yet): nothing to learn,
 	 * so relayed */
 	{"fast-forward, ancestry known", A, B, NONE, BRANCH, KEEP, YES, PUSH, STANDARD, RELAY(HAVE_T), PUSHES(B, A)},
 	{"forced, ancestry known, O = T", A, B, B, BRANCH, KEEP, NO, PUSH, STANDARD, RELAY(HAVE_T), PUSHES(B, A)},
+	/* the source does not hold T: T is no ancestor, and no have either: the tips spare what
+	 * the target shares with S */
+	{"forced, O = T, the source lacks T", A, B, B, BRANCH, KEEP, NO, PUSH, SOURCE_LACKS_T, RELAY(HAVE_TIPS), PUSHES(B, A)},
+	{"not fast-forward, the source lacks T", A, B, NONE, BRANCH, KEEP, NO, PUSH, SOURCE_LACKS_T, NO_FETCH, NO_PUSH},
 	{"not fast-forward, ancestry known", A, B, NONE, BRANCH, KEEP, NO, PUSH, STANDARD, NO_FETCH, NO_PUSH},
 	{"out of sync, ancestry known", A, B, C, BRANCH, KEEP, NO, PUSH, STANDARD, NO_FETCH, NO_PUSH},
 	/* tags never ask for ancestry: moved with O = T, relayed; else nothing */
@@ -237,7 +243,8 @@ static void check_row(const row *r, servers_fixture *f)
 				  .old = oid(r->old),
 				  .is_tag = r->kind == TAG,
 				  .sync_delete = r->sync == SYNC_DELETE,
-				  .ancestry = r->ancestry}};
+				  .ancestry = r->ancestry},
+			   .source_lacks_target = r->servers == SOURCE_LACKS_T};
 	rm_plan_input in = {
 	    .refs = &ref, .nrefs = 1, .target = &f->target, .dry_run = r->run == DRY_RUN};
 	rm_plan plan;
@@ -300,17 +307,17 @@ static void test_push_capabilities(void **state)
 	}
 }
 
-/* Several refs in one plan (SPEC 7): one pack for all, spooled when any waits on ancestry; one
+/* Several refs in one plan (SPEC 7): one pack for all, relayed; one
  * want per distinct S; "have T" of each updated ref; the commands in the order of the refs. */
 static void test_many_refs(void **state)
 {
 	static servers_fixture f;
 	rm_plan_ref refs[] = {
-	    {"refs/heads/new", {.source = oid(A)}, {0}},
-	    {"refs/heads/same-as-new", {.source = oid(A)}, {0}},
-	    {"refs/heads/gone", {.target = oid(C), .sync_delete = true}, {0}},
-	    {"refs/heads/moved", {.source = oid(B), .target = oid(C)}, {0}},
-	    {"refs/heads/equal", {.source = oid(C), .target = oid(C)}, {0}},
+	    {"refs/heads/new", {.source = oid(A)}, {0}, false},
+	    {"refs/heads/same-as-new", {.source = oid(A)}, {0}, false},
+	    {"refs/heads/gone", {.target = oid(C), .sync_delete = true}, {0}, false},
+	    {"refs/heads/moved", {.source = oid(B), .target = oid(C)}, {0}, false},
+	    {"refs/heads/equal", {.source = oid(C), .target = oid(C)}, {0}, false},
 	};
 	rm_plan_input in = {
 	    .refs = refs, .nrefs = RM_ARRAY_SIZE(refs), .target = &f.target, .source_version = 2};
@@ -321,7 +328,7 @@ static void test_many_refs(void **state)
 	for (size_t i = 0; i < RM_ARRAY_SIZE(refs); i++)
 		refs[i].decision = rm_decide(&refs[i].in);
 	assert_int_equal(rm_plan_make(&plan, &in), 0);
-	assert_int_equal(plan.transfer, RM_TRANSFER_SPOOL_INDEXED);
+	assert_int_equal(plan.transfer, RM_TRANSFER_RELAY);
 	assert_int_equal(plan.nwants, 2);
 	assert_string_equal(plan.wants[0].hex, A);
 	assert_string_equal(plan.wants[1].hex, B);

@@ -17,6 +17,7 @@
 
 #include "buf.h"
 #include "http.h"
+#include "negotiate.h"
 #include "pack.h"
 #include "pktline.h"
 #include "receive_pack.h"
@@ -78,6 +79,7 @@ typedef struct session {
 	rm_error err;
 	rm_oid value;
 	rm_pack *fetched;
+	rm_source_holds holds;
 } session;
 
 static int hex_digit(char c)
@@ -375,13 +377,14 @@ static rm_oid oid_arg(const char *text)
 	return oid;
 }
 
-/* A spool holding the transcript's pack, ready to be read by a push. */
-static rm_pack *spooled_pack(transcript *t)
+/* A relay holding the whole transcript's pack (small: it fits the socket's buffer), ready to be
+ * read by a push. */
+static rm_pack *relayed_pack(transcript *t)
 {
 	rm_pack *p = NULL;
 	rm_error err = {0};
 
-	assert_int_equal(rm_pack_open_spool(&p, PACK_LIMIT, &err), 0);
+	assert_int_equal(rm_pack_open_relay(&p, PACK_LIMIT, &err), 0);
 	assert_int_equal(rm_pack_write(p, t->pack.data, t->pack.len, &err), 0);
 	assert_int_equal(rm_pack_finish(p, &err), 0);
 	return p;
@@ -402,7 +405,7 @@ static int call_fetch(session *s, char *args)
 		else if (nhaves < 8)
 			haves[nhaves++] = oid_arg(word);
 	}
-	assert_int_equal(rm_pack_open_spool(&s->fetched, PACK_LIMIT, &s->err), 0);
+	assert_int_equal(rm_pack_open_relay(&s->fetched, PACK_LIMIT, &s->err), 0);
 	if (rm_fetch_pack(&s->src.remote, &s->info, &want, haves, nhaves, ofs_delta, s->fetched,
 			  &s->err) < 0)
 		return -1;
@@ -425,10 +428,19 @@ static int call_push(session *s, transcript *t, char *args)
 	assert_non_null(ref);
 	command.old = oid_arg(old);
 	command.new_value = oid_arg(new_value);
-	pack = rm_oid_is_set(&command.new_value) ? spooled_pack(t) : NULL;
+	pack = rm_oid_is_set(&command.new_value) ? relayed_pack(t) : NULL;
 	rc = rm_push(&s->tgt.remote, &caps, &command, pack, &s->err);
 	rm_pack_free(pack);
 	return rc;
+}
+
+/* "holds WANT HAVE" after a "read-ref": does the source hold HAVE? */
+static int call_holds(session *s, char *args)
+{
+	char *want = strtok(args, " "), *have = strtok(NULL, " ");
+	rm_oid w = oid_arg(want), h = oid_arg(have);
+
+	return rm_source_holds_object(&s->src.remote, &s->info, &w, &h, &s->holds, &s->err);
 }
 
 static int call(session *s, transcript *t, char *line)
@@ -447,6 +459,8 @@ static int call(session *s, transcript *t, char *line)
 	}
 	if (strcmp(line, "fetch") == 0)
 		return call_fetch(s, args);
+	if (strcmp(line, "holds") == 0)
+		return call_holds(s, args);
 	if (strcmp(line, "push") == 0)
 		return call_push(s, t, args);
 	fail_msg("%s: unknown call '%s'", t->path, line);
@@ -473,7 +487,7 @@ static void check_fetched_pack(const session *s, const transcript *t)
 }
 
 /* One expectation: "exit N" (0: success), "error TEXT", "transient yes|no", "retry-after N",
- * "value HEX|-", "version N", "refs N", "url SIDE URL", "pack". */
+ * "value HEX|-", "version N", "refs N", "url SIDE URL", "pack", "holds yes|no|unasked". */
 static void check(const session *s, const transcript *t, const char *call_line, const char *x)
 {
 	const char *arg = strchr(x, ' ') ? strchr(x, ' ') + 1 : "";
@@ -491,6 +505,11 @@ static void check(const session *s, const transcript *t, const char *call_line, 
 		snprintf(got, sizeof(got), "%ld", s->err.retry_after);
 	else if (IS("value"))
 		snprintf(got, sizeof(got), "%s", rm_oid_is_set(&s->value) ? s->value.hex : "-");
+	else if (IS("holds"))
+		snprintf(got, sizeof(got), "%s",
+			 s->holds == RM_SOURCE_HOLDS_YES  ? "yes"
+			 : s->holds == RM_SOURCE_HOLDS_NO ? "no"
+							  : "unasked");
 	else if (IS("version"))
 		snprintf(got, sizeof(got), "%d", s->info.version);
 	else if (IS("refs"))

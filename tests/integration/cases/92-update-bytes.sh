@@ -24,13 +24,10 @@ update_bytes_received() { # NAME FROM TO
 		END { print n + 0 }' "$SERVER_DIR/access.log"
 }
 
-update_bytes() {
-	local sn tn p i tip first second pack
-	sn=$(rname src) tn=$(rname tgt)
-	repo_create "$sn" >/dev/null
-	repo_create "$tn" >/dev/null
-	p=$(repo_path "$sn")
-	# 400 commits in a tree 4 levels deep, and 40 incompressible 64 KiB blobs over them (2.5 MiB).
+# update_bytes_history PATH: 400 commits on main in a tree 4 levels deep, and 40 incompressible
+# 64 KiB blobs over them (2.5 MiB); the same commits every time.
+update_bytes_history() {
+	local i
 	{
 		for ((i = 1; i <= 40; i++)); do
 			printf 'blob\nmark :%d\ndata 65536\n' "$i"
@@ -47,7 +44,16 @@ update_bytes() {
 			[ $((i % 10)) != 0 ] || printf 'M 100644 :%d assets/blob%02d.bin\n' $((i / 10)) $((i / 10))
 			printf '\n'
 		done
-	} | git -C "$p" fast-import --quiet || { fail "fast-import failed"; return; }
+	} | git -C "$1" fast-import --quiet || { fail "fast-import failed"; return 1; }
+}
+
+update_bytes() {
+	local sn tn p tip first second pack
+	sn=$(rname src) tn=$(rname tgt)
+	repo_create "$sn" >/dev/null
+	repo_create "$tn" >/dev/null
+	p=$(repo_path "$sn")
+	update_bytes_history "$p" || return
 	tip=$(ref_value "$sn" refs/heads/main)
 
 	update_bytes_mark 0 || return
@@ -77,3 +83,49 @@ update_bytes() {
 		fail "the target received $second bytes for a one-commit update (first mirror: $first)"
 }
 t transfer/one-commit-update-sends-only-new-objects update_bytes
+
+# A target that holds a commit the source never had, no old SHA: the source says it lacks T
+# before any pack (SPEC 4), so the answer not_fast_forward costs a few hundred bytes from the
+# source, not its 2.5 MiB of history, and nothing goes to the target.
+diverged_answered_without_history() {
+	local sn tn tp received
+	sn=$(rname src) tn=$(rname tgt)
+	repo_create "$sn" >/dev/null
+	repo_create "$tn" >/dev/null
+	tp=$(repo_path "$tn")
+	update_bytes_history "$(repo_path "$sn")" || return
+	update_bytes_history "$tp" || return
+	printf 'commit refs/heads/main\ncommitter T <t@example.com> 1800000000 +0000\ndata 12\ntarget only\nfrom %s\nM 100644 inline only.txt\ndata 5\nonly\n\n' \
+		"$(ref_value "$tn" refs/heads/main)" | git -C "$tp" fast-import --quiet ||
+		{ fail "fast-import failed"; return; }
+	run_mirror "$sn" "$tn" refs/heads/main
+	assert_exit 2
+	assert_result not_fast_forward
+	assert_log 'source: does not hold [0-9a-f]+, so it is no ancestor of' "the source's answer"
+	assert_pack_bytes zero
+	received=$(sed -n 's/.*transfer: \([0-9]*\) bytes received from the source.*/\1/p' "$M_LOG")
+	[ -n "$received" ] && [ "$received" -lt 4096 ] ||
+		fail "$received bytes from the source to learn not_fast_forward over 2.5 MiB of history"
+}
+t transfer/diverged-target-answered-without-history diverged_answered_without_history
+
+# The source holds T (on another branch) but T is not an ancestor of S: the pack is relayed with
+# "have T", its commits answer "no", and its trailer is held back: the target refuses the
+# truncated pack whole and keeps T (not_fast_forward). With O = T the same pack completes the
+# push (forced).
+held_back_on_no() { # OLD|- RESULT EXIT AFTER
+	local vars=()
+	pair branch D C
+	seed_ref "$SN" refs/heads/other "$(c C)"
+	[ "$1" = - ] || vars+=(PLUGIN_REFERENCE_SHA_OLD="$(c "$1")")
+	run_mirror "$SN" "$TN" "$REF" "${vars[@]}"
+	assert_exit "$3"
+	assert_result "$2"
+	assert_no_log 'does not hold' "the source's NAK (it holds T)"
+	[ "$3" = 0 ] || assert_log 'the push was abandoned before the pack.s checksum' "the abandoned push"
+	assert_refs "$TN" "$(c "$4") $REF"
+	assert_output MIRROR_TARGET_SHA_AFTER "$(c "$4")"
+	assert_fsck "$TN"
+}
+t transfer/source-holds-t-not-ancestor-held-back held_back_on_no - not_fast_forward 2 C
+t transfer/source-holds-t-not-ancestor-forced held_back_on_no C forced 0 D

@@ -53,6 +53,16 @@ corrupt_checksum_message() {
 }
 t faults/corrupt-pack-create-says-checksum corrupt_checksum_message
 
+# ---- the question "does the source hold T?" before the pack: lost or garbled, never a guess ----
+
+negotiation_fault() { # RULE EXIT [VAR=VALUE...]
+	fault "$2" ff "$1" "${@:3}"
+	[ "$2" = 0 ] || ! grep -q 'POST /git/[^ ]*/git-receive-pack' "$PROXY_LOG" || fail "a push was sent"
+}
+t faults/negotiation-garbage negotiation_fault "fault=garbage match=$NEGOTIATE" 1
+t faults/negotiation-cut negotiation_fault "fault=cut match=$NEGOTIATE count=9" 1
+t faults/negotiation-dropped-retried negotiation_fault "fault=drop match=$NEGOTIATE" 0 PLUGIN_RETRIES=1
+
 # ---- the push: lost, cut, garbled ----
 
 t faults/push-dropped-before-forwarding fault 4 ff "fault=drop match=$PUSH"
