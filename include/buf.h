@@ -6,10 +6,10 @@
 #include <stddef.h>
 
 typedef struct rm_buf {
-	char *data;	/* always NUL-terminated when non-NULL; may hold NULs inside */
+	char *data; /* always NUL-terminated when non-NULL; may hold NULs inside */
 	size_t len;
 	size_t cap;
-	size_t limit;	/* appends that would pass this many bytes fail */
+	size_t limit; /* appends that would pass this many bytes fail */
 } rm_buf;
 
 /* An empty buffer that may grow to `limit` bytes. Allocates nothing until the first append. */

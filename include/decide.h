@@ -33,18 +33,18 @@ typedef enum rm_ancestry {
 } rm_ancestry;
 
 typedef struct rm_decision_input {
-	rm_oid source;	    /* S, absent when the source has no such ref */
-	rm_oid target;	    /* T, absent when the target has no such ref */
-	rm_oid old;	    /* O, absent when not given; zeros = "did not exist" */
-	bool is_tag;	    /* refs/tags/...: never fast-forwards */
+	rm_oid source; /* S, absent when the source has no such ref */
+	rm_oid target; /* T, absent when the target has no such ref */
+	rm_oid old;    /* O, absent when not given; zeros = "did not exist" */
+	bool is_tag;   /* refs/tags/...: never fast-forwards */
 	bool sync_delete;
 	rm_ancestry ancestry;
 } rm_decision_input;
 
 typedef struct rm_decision {
 	rm_action action;
-	rm_result result;   /* meaningless while action is RM_ACTION_NEED_ANCESTRY */
-	const char *why;    /* a short reason for the log, static storage */
+	rm_result result; /* meaningless while action is RM_ACTION_NEED_ANCESTRY */
+	const char *why;  /* a short reason for the log, static storage */
 } rm_decision;
 
 /* Applies the decision table. Returns RM_ACTION_NEED_ANCESTRY exactly when the answer depends

@@ -29,8 +29,8 @@ typedef enum rm_error_kind {
 	RM_ERR_AUTH,	  /* HTTP 401, 403 */
 	RM_ERR_NOT_FOUND, /* HTTP 404, not a git repository */
 	RM_ERR_PROTOCOL,  /* a malformed or unexpected answer, a missing capability */
-	RM_ERR_PACK,	  /* the pack: missing, corrupt, too large, unreadable, or its relay failed */
-	RM_ERR_REFUSED,	  /* the server said no: a refused update, a server error line */
+	RM_ERR_PACK,	/* the pack: missing, corrupt, too large, unreadable, or its relay failed */
+	RM_ERR_REFUSED, /* the server said no: a refused update, a server error line */
 	RM_ERR_NO_MEMORY, /* out of memory or another resource (a thread) */
 	RM_ERR_USAGE,	  /* bad settings or payload */
 } rm_error_kind;
@@ -51,11 +51,11 @@ const char *rm_side_name(rm_side side);
  * is "<side>: " (rm_side_name) then `fmt`'s text, or `fmt`'s text alone for RM_SIDE_NONE.
  * `kind` is not RM_ERR_NONE. Returns -1 so that callers can write `return rm_error_set(...)`. */
 int rm_error_set(rm_error *err, rm_side side, rm_error_kind kind, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+	__attribute__((format(printf, 4, 5)));
 
 /* Same as rm_error_set, for a failure worth retrying (SPEC 6). */
 int rm_error_set_transient(rm_error *err, rm_side side, rm_error_kind kind, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+	__attribute__((format(printf, 4, 5)));
 
 /* Nonzero when an error is set. */
 int rm_error_is_set(const rm_error *err);

@@ -24,8 +24,8 @@ typedef int (*rm_http_exchange_fn)(rm_remote *remote, const rm_http_request *req
 /* One side of the mirror as seen by the transport. Owned by the caller except `url`, which the
  * transport may replace (after a redirect); free it with rm_remote_free. */
 struct rm_remote {
-	rm_side side;	  /* which remote: names its errors (rm_side_name) */
-	char *url;	  /* base URL of the repository, no trailing slash */
+	rm_side side; /* which remote: names its errors (rm_side_name) */
+	char *url;    /* base URL of the repository, no trailing slash */
 	const char *username;
 	const char *token;	      /* NULL: anonymous */
 	const rm_trust *trust;	      /* the run's trusted CAs; must outlive the remote */

@@ -10,13 +10,13 @@
 
 typedef struct rm_job {
 	char *ref;	/* full, valid ref name */
-	rm_oid old_sha;	/* absent when not given */
+	rm_oid old_sha; /* absent when not given */
 } rm_job;
 
 typedef struct rm_jobs {
-	rm_job *jobs;	/* in the body's order; owned by the rm_jobs */
-	size_t n;	/* after a successful rm_jobs_from_settings: at least 1, or 0 when
-			 * the payload is an event that is not a push (nothing to mirror) */
+	rm_job *jobs; /* in the body's order; owned by the rm_jobs */
+	size_t n;     /* after a successful rm_jobs_from_settings: at least 1, or 0 when
+		       * the payload is an event that is not a push (nothing to mirror) */
 } rm_jobs;
 
 /* Lists the refs to mirror. With `reference` set it is the one job, and a payload only supplies

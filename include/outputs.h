@@ -10,13 +10,13 @@
 
 typedef struct rm_outputs {
 	rm_result result;
-	const char *reference;	/* may be NULL (settings error before the ref was known) */
+	const char *reference; /* may be NULL (settings error before the ref was known) */
 	rm_oid source_sha;
 	rm_oid target_sha_before;
 	rm_oid target_sha_after;
 	uint64_t pack_bytes;
-	bool dry_run;		/* the run only decided (dry_run: true): MIRROR_DRY_RUN */
-	int exit_code;		/* the run's exit code (SPEC 2) */
+	bool dry_run;  /* the run only decided (dry_run: true): MIRROR_DRY_RUN */
+	int exit_code; /* the run's exit code (SPEC 2) */
 } rm_outputs;
 
 /* The index of the most severe of `n` >= 1 runs (rm_result_severity; the first on a tie). */

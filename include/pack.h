@@ -41,9 +41,9 @@ int rm_pack_open_sink(rm_pack **out, uint64_t max_size, rm_error *err);
  * once both are done. */
 int rm_pack_open_relay(rm_pack **out, uint64_t max_size, rm_error *err);
 
-/* Writer, before its first write: reads the commits of the pack for one with `parent` among its parents
- * (rm_pack_child_of). With `hold_unless_child`, rm_pack_finish lets the reader have the trailer
- * only when the answer is yes. 0, or -1 with *err (out of memory). */
+/* Writer, before its first write: reads the commits of the pack for one with `parent` among its
+ * parents (rm_pack_child_of). With `hold_unless_child`, rm_pack_finish lets the reader have the
+ * trailer only when the answer is yes. 0, or -1 with *err (out of memory). */
 int rm_pack_scan_for_child_of(rm_pack *p, const rm_oid *parent, bool hold_unless_child,
 			      rm_error *err);
 

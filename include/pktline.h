@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include "buf.h"
 
-#define RM_PKT_MAX 65520		/* largest packet, header included */
+#define RM_PKT_MAX 65520 /* largest packet, header included */
 #define RM_PKT_DATA_MAX (RM_PKT_MAX - 4)
 
 typedef enum rm_pkt_type {

@@ -19,19 +19,19 @@
 
 /* How the pack goes from source to target. */
 typedef enum rm_transfer {
-	RM_TRANSFER_NONE,	   /* no pack: nothing to push, a deletion, a dry run with no
-				    * ancestry to learn */
-	RM_TRANSFER_RELAY,	   /* streamed to the target as it arrives; nothing stored; the
-				    * commits read on the way when a ref waits on ancestry */
-	RM_TRANSFER_READ,	   /* a dry run that waits on ancestry: the pack's commits read,
-				    * its bytes dropped */
+	RM_TRANSFER_NONE,  /* no pack: nothing to push, a deletion, a dry run with no
+			    * ancestry to learn */
+	RM_TRANSFER_RELAY, /* streamed to the target as it arrives; nothing stored; the
+			    * commits read on the way when a ref waits on ancestry */
+	RM_TRANSFER_READ,  /* a dry run that waits on ancestry: the pack's commits read,
+			    * its bytes dropped */
 } rm_transfer;
 
 /* One ref to plan: its name, what rm_decide was asked and what it answered. */
 typedef struct rm_plan_ref {
-	const char *refname;  /* borrowed */
-	rm_decision_input in; /* S, T, O, kind, sync_delete */
-	rm_decision decision; /* rm_decide(&in) */
+	const char *refname;	  /* borrowed */
+	rm_decision_input in;	  /* S, T, O, kind, sync_delete */
+	rm_decision decision;	  /* rm_decide(&in) */
 	bool source_lacks_target; /* the source said it does not hold T (negotiate.h): T would
 				   * spare nothing as a have */
 } rm_plan_ref;
@@ -70,8 +70,9 @@ typedef struct rm_plan {
 	/* The fetch, needed exactly when nwants > 0 (transfer is then not RM_TRANSFER_NONE).
 	 * wants: each S the target must receive, once. haves: the T of each wanted ref that the
 	 * target holds (for one ref, T alone, so that the pack answers the ancestry question
-	 * exactly; not a T the source lacks), or, when none does, the target's branch and tag tips, at most
-	 * RM_PLAN_MAX_HAVES. ofs_delta: request it (the target takes it, the source gives it). */
+	 * exactly; not a T the source lacks), or, when none does, the target's branch and tag tips,
+	 * at most RM_PLAN_MAX_HAVES. ofs_delta: request it (the target takes it, the source gives
+	 * it). */
 	rm_oid *wants; /* owned */
 	size_t nwants;
 	rm_oid *haves; /* owned */

@@ -23,7 +23,7 @@ int rm_target_read_refs(rm_remote *tgt, rm_advert *adv, rm_error *err);
  * the target's hooks print are logged as they come. Returns 0 when the target reported the ref
  * "ok"; -1 with *err (on RM_SIDE_TARGET, the server's reason in the message) otherwise,
  * also before any request when the target lacks report-status, or delete-refs for a deletion. */
-int rm_push(rm_remote *tgt, const rm_push_caps *caps, const rm_push_command *command,
-	    rm_pack *pack, rm_error *err);
+int rm_push(rm_remote *tgt, const rm_push_caps *caps, const rm_push_command *command, rm_pack *pack,
+	    rm_error *err);
 
 #endif

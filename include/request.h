@@ -17,12 +17,12 @@
 /* The capabilities a request asks for, each only where the server offered it (the caller
  * decides). "agent=refmirror/<version>" always goes. */
 typedef struct rm_request_caps {
-	bool report_status; /* push */
-	bool side_band_64k; /* v0 fetch, push */
+	bool report_status;	 /* push */
+	bool side_band_64k;	 /* v0 fetch, push */
 	bool multi_ack_detailed; /* v0 fetch: an ACK for each have the server holds */
-	bool ofs_delta;	    /* fetch (in v2 an argument of the command, not a capability) */
-	bool object_format; /* the server named its object format, sha1
-			     * (rm_caps_check_object_format): "object-format=sha1" names it back */
+	bool ofs_delta;		 /* fetch (in v2 an argument of the command, not a capability) */
+	bool object_format;	 /* the server named its object format, sha1
+				  * (rm_caps_check_object_format): "object-format=sha1" names it back */
 } rm_request_caps;
 
 /* v2 "command=ls-refs", its capability lines, a delim, "peel", "ref-prefix <prefix>", a flush:

@@ -33,11 +33,11 @@ void rm_server_note_feed(rm_server_note *n, const char *data, size_t len);
 typedef int (*rm_band_data_fn)(void *ctx, const char *data, size_t len);
 
 typedef struct rm_sideband {
-	rm_side side;		  /* the server's side: names its errors */
+	rm_side side; /* the server's side: names its errors */
 	rm_band_data_fn on_data;
 	void *ctx;
-	rm_remote_log *messages;  /* where channel 2 is printed, unless `note` is set */
-	rm_server_note *note;	  /* or where it is kept instead (a fetch's progress), or NULL */
+	rm_remote_log *messages; /* where channel 2 is printed, unless `note` is set */
+	rm_server_note *note;	 /* or where it is kept instead (a fetch's progress), or NULL */
 	rm_error *err;
 } rm_sideband;
 

@@ -13,8 +13,8 @@
 
 /* What discovery learnt about the source, needed again to fetch. */
 typedef struct rm_source_info {
-	int version;	/* protocol spoken: 0 or 2 */
-	char *caps;	/* capabilities as advertised */
+	int version; /* protocol spoken: 0 or 2 */
+	char *caps;  /* capabilities as advertised */
 } rm_source_info;
 
 /* Reads the value of `refname` on the source into *value (absent when there is no such ref).

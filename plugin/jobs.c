@@ -40,7 +40,7 @@ static int jobs_from_payload(rm_jobs *jobs, const rm_settings *s, const rm_paylo
 	       p->nchanges == 1 ? "" : "s");
 	if (s->reference) {
 		rm_oid old = rm_oid_is_set(&s->old_sha) ? s->old_sha
-							 : old_sha_in_payload(p, s->reference);
+							: old_sha_in_payload(p, s->reference);
 		return add_job(jobs, s->reference, &old, err);
 	}
 	for (size_t i = 0; i < p->nchanges; i++)
@@ -57,9 +57,9 @@ int rm_jobs_from_settings(rm_jobs *jobs, const rm_settings *s, rm_error *err)
 	memset(jobs, 0, sizeof(*jobs));
 	if (!s->reference && !s->payload)
 		return rm_error_set(
-		    err, RM_SIDE_NONE, RM_ERR_USAGE,
-		    "reference: required (a full ref name such as refs/heads/main), "
-		    "unless payload gives it");
+			err, RM_SIDE_NONE, RM_ERR_USAGE,
+			"reference: required (a full ref name such as refs/heads/main), "
+			"unless payload gives it");
 	if (s->payload && rm_payload_parse(&p, s->payload, strlen(s->payload), err) < 0)
 		return -1;
 	if (s->payload && p.nchanges == 0) {

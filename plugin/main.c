@@ -49,8 +49,8 @@ static void mirror_with_retries(const rm_settings *s, rm_retry *retry, const rm_
 
 	for (int attempt = 1;; attempt++) {
 		rm_error_clear(&err);
-		out->exit_code =
-		    rm_mirror_ref(&o, &s->source, &s->target, job->ref, &job->old_sha, out, &err);
+		out->exit_code = rm_mirror_ref(&o, &s->source, &s->target, job->ref, &job->old_sha,
+					       out, &err);
 		if (out->exit_code == 0 || !err.transient || attempt >= retry->attempts ||
 		    !rm_retry_wait(retry, &err, attempt))
 			break;

@@ -20,7 +20,7 @@
 typedef struct run {
 	const rm_run_options *options;
 	const char *refname;
-	rm_trust *trust;	/* both sides' trusted CAs, built once for the run */
+	rm_trust *trust; /* both sides' trusted CAs, built once for the run */
 	rm_remote src, tgt;
 	rm_source_info source_info;
 	rm_advert target_refs;
@@ -77,8 +77,8 @@ static int fetch_planned_pack(run *r, rm_error *err)
 {
 	const rm_plan *p = &r->plan;
 
-	if (rm_fetch_pack(&r->src, &r->source_info, &p->wants[0], p->haves, p->nhaves,
-			  p->ofs_delta, r->pack, err) < 0) {
+	if (rm_fetch_pack(&r->src, &r->source_info, &p->wants[0], p->haves, p->nhaves, p->ofs_delta,
+			  r->pack, err) < 0) {
 		rm_pack_abandon(r->pack);
 		return -1;
 	}
@@ -92,9 +92,8 @@ static int open_pack(run *r, const rm_decision *d, rm_error *err)
 {
 	uint64_t max_size = r->options->max_pack_size;
 	bool hold = r->plan.ncommands && r->plan.commands[0].awaits_ancestry;
-	int rc = r->plan.transfer == RM_TRANSFER_READ
-			 ? rm_pack_open_sink(&r->pack, max_size, err)
-			 : rm_pack_open_relay(&r->pack, max_size, err);
+	int rc = r->plan.transfer == RM_TRANSFER_READ ? rm_pack_open_sink(&r->pack, max_size, err)
+						      : rm_pack_open_relay(&r->pack, max_size, err);
 
 	if (rc < 0 || d->action != RM_ACTION_NEED_ANCESTRY)
 		return rc;
@@ -125,8 +124,8 @@ static int learn_ancestry(run *r, rm_decision *d, bool pushed, rm_error *err)
 			return rm_error_set(err, RM_SIDE_SOURCE, RM_ERR_PACK,
 					    "the pack cannot tell whether %s is an ancestor "
 					    "of %s (%s); nothing was pushed",
-					    rm_oid_short(&r->in.target).hex, rm_oid_short(&r->in.source).hex,
-					    why);
+					    rm_oid_short(&r->in.target).hex,
+					    rm_oid_short(&r->in.source).hex, why);
 		rm_log("ancestry: the pack cannot tell (%s); the old SHA allowed the push", why);
 		r->in.ancestry = RM_ANCESTRY_NO;
 		break;
@@ -254,7 +253,8 @@ static int settle_ancestry(run *r, rm_decision *d, int pushed_rc, rm_error *err)
 		return -1;
 	rm_error_clear(err);
 	if (pushed_rc < 0)
-		rm_log("target: the push was abandoned before the pack's checksum; the target keeps %s",
+		rm_log("target: the push was abandoned before the pack's checksum; the target "
+		       "keeps %s",
 		       rm_oid_short(&r->in.target).hex);
 	return learn_ancestry(r, d, pushed_rc == 0, err);
 }
@@ -324,8 +324,8 @@ static int ask_source_for_target(run *r, rm_decision *d, rm_error *err)
 		return -1;
 	if (holds != RM_SOURCE_HOLDS_NO)
 		return 0;
-	rm_log("source: does not hold %s, so it is no ancestor of %s", rm_oid_short(&r->in.target).hex,
-	       rm_oid_short(&r->in.source).hex);
+	rm_log("source: does not hold %s, so it is no ancestor of %s",
+	       rm_oid_short(&r->in.target).hex, rm_oid_short(&r->in.source).hex);
 	r->source_lacks_target = true;
 	r->in.ancestry = RM_ANCESTRY_NO;
 	*d = rm_decide(&r->in);

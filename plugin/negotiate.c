@@ -16,24 +16,25 @@
 typedef struct negotiation {
 	int version;
 	const rm_oid *have;
-	bool header_seen;	/* v2: "acknowledgments" */
-	bool ended;		/* the acknowledgments are over */
+	bool header_seen; /* v2: "acknowledgments" */
+	bool ended;	  /* the acknowledgments are over */
 	bool acked;
 	rm_error *err;
 } negotiation;
 
 static int bad_answer(negotiation *n, const char *why, const char *text, size_t len)
 {
-	return rm_error_set(n->err, RM_SIDE_SOURCE, RM_ERR_PROTOCOL, "bad negotiation answer: %s: %.*s", why,
-			    (int)(len > 80 ? 80 : len), text);
+	return rm_error_set(n->err, RM_SIDE_SOURCE, RM_ERR_PROTOCOL,
+			    "bad negotiation answer: %s: %.*s", why, (int)(len > 80 ? 80 : len),
+			    text);
 }
 
 /* "ACK <oid>[ common|ready|continue]", "NAK", "ready" (v2). */
 static int on_line(negotiation *n, const char *text, size_t len)
 {
 	if (rm_pkt_skip_prefix(&text, &len, "ERR "))
-		return rm_error_set(n->err, RM_SIDE_SOURCE, RM_ERR_REFUSED, "server error: %.*s", (int)len,
-				    text);
+		return rm_error_set(n->err, RM_SIDE_SOURCE, RM_ERR_REFUSED, "server error: %.*s",
+				    (int)len, text);
 	if (n->version == 2 && !n->header_seen) {
 		n->header_seen = true;
 		return rm_pkt_text_is(text, len, "acknowledgments")
@@ -87,17 +88,19 @@ int rm_source_holds_object(rm_remote *src, const rm_source_info *info, const rm_
 			   const rm_oid *have, rm_source_holds *answer, rm_error *err)
 {
 	negotiation n = {.version = info->version, .have = have, .err = err};
-	rm_fetch_request f = {.version = info->version,
-			      .caps = {.multi_ack_detailed = info->version != 2,
-				       .object_format = rm_caps_has(info->caps, "object-format", NULL)},
-			      .wants = want,
-			      .nwants = 1,
-			      .haves = have,
-			      .nhaves = 1,
-			      .negotiate_only = true,
-			      .wait_for_done = wait_for_done_offered(info->caps)};
-	rm_smart_req req = {.service = RM_UPLOAD_PACK, .protocol_v2 = info->version == 2,
-			   .max_bytes = ANSWER_LIMIT};
+	rm_fetch_request f = {
+		.version = info->version,
+		.caps = {.multi_ack_detailed = info->version != 2,
+			 .object_format = rm_caps_has(info->caps, "object-format", NULL)},
+		.wants = want,
+		.nwants = 1,
+		.haves = have,
+		.nhaves = 1,
+		.negotiate_only = true,
+		.wait_for_done = wait_for_done_offered(info->caps)};
+	rm_smart_req req = {.service = RM_UPLOAD_PACK,
+			    .protocol_v2 = info->version == 2,
+			    .max_bytes = ANSWER_LIMIT};
 	rm_buf body;
 	int rc;
 

@@ -27,14 +27,15 @@ struct rm_pack {
 	bool hold_unless_child; /* the trailer goes out only if the scan answers yes */
 	bool held_back;		/* a whole, verified pack whose trailer the scan kept back */
 
-	bool relay;		/* false: read and dropped */
-	int relay_in, relay_out;	/* the writer's and the reader's ends, -1 once closed */
-	atomic_bool reader_gone;	/* a write failed: the reader had stopped */
-	atomic_int writer_state;	/* how the writer ended: enum writer_state */
-	unsigned char held[RM_PACK_TRAILER_LEN]; /* bytes the reader holds back: maybe the trailer */
+	bool relay;		 /* false: read and dropped */
+	int relay_in, relay_out; /* the writer's and the reader's ends, -1 once closed */
+	atomic_bool reader_gone; /* a write failed: the reader had stopped */
+	atomic_int writer_state; /* how the writer ended: enum writer_state */
+	unsigned char
+		held[RM_PACK_TRAILER_LEN]; /* bytes the reader holds back: maybe the trailer */
 	size_t held_len;
 	bool reader_done;
-	uint64_t bytes_read;		/* by the reader */
+	uint64_t bytes_read; /* by the reader */
 };
 
 static rm_pack *new_pack(uint64_t max_size, rm_error *err)
@@ -155,7 +156,8 @@ int rm_pack_finish(rm_pack *p, rm_error *err)
 
 	if (rc == 0 && p->hold_unless_child && rm_pack_child_of(p, NULL) != RM_PACK_SCAN_YES) {
 		p->held_back = true;
-		rc = rm_error_set(err, RM_SIDE_NONE, RM_ERR_PACK, "pack: held back: no answer \"yes\" to the "
+		rc = rm_error_set(err, RM_SIDE_NONE, RM_ERR_PACK,
+				  "pack: held back: no answer \"yes\" to the "
 				  "ancestry question");
 	}
 	end_relay(p, rc < 0 ? RELAY_FAILED : RELAY_VERIFIED);

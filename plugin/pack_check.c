@@ -108,15 +108,16 @@ int rm_pack_check_finish(rm_pack_check *c, rm_error *err)
 		return rm_error_set(err, RM_SIDE_NONE, RM_ERR_PACK, "pack: SHA-1 failed");
 	if (memcmp(sum, c->tail, RM_PACK_TRAILER_LEN) != 0)
 		return rm_error_set(
-		    err, RM_SIDE_NONE, RM_ERR_PACK,
-		    "pack: corrupt pack from the source: its SHA-1 trailer does not "
-		    "match its bytes");
-	if (rm_pack_check_objects(c) > (c->size - HEADER_LEN - RM_PACK_TRAILER_LEN) / MIN_OBJECT_LEN)
+			err, RM_SIDE_NONE, RM_ERR_PACK,
+			"pack: corrupt pack from the source: its SHA-1 trailer does not "
+			"match its bytes");
+	if (rm_pack_check_objects(c) >
+	    (c->size - HEADER_LEN - RM_PACK_TRAILER_LEN) / MIN_OBJECT_LEN)
 		return rm_error_set(
-		    err, RM_SIDE_NONE, RM_ERR_PACK,
-		    "pack: corrupt pack from the source: its header counts %u objects "
-		    "in %llu bytes",
-		    rm_pack_check_objects(c), (unsigned long long)c->size);
+			err, RM_SIDE_NONE, RM_ERR_PACK,
+			"pack: corrupt pack from the source: its header counts %u objects "
+			"in %llu bytes",
+			rm_pack_check_objects(c), (unsigned long long)c->size);
 	return 0;
 }
 

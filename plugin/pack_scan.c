@@ -16,8 +16,8 @@ enum state {
 	READ_OFS_BASE,	    /* an OFS_DELTA's base: a negative offset, a varint */
 	READ_REF_BASE,	    /* a REF_DELTA's base: 20 bytes of id */
 	INFLATE,
-	ALL_READ,	    /* every object read: the trailer follows */
-	SETTLED,	    /* the answer is YES or UNKNOWN, whatever follows */
+	ALL_READ, /* every object read: the trailer follows */
+	SETTLED,  /* the answer is YES or UNKNOWN, whatever follows */
 };
 
 #define PACK_HEADER_LEN 12
@@ -35,11 +35,11 @@ typedef struct commit {
 struct rm_pack_scan {
 	rm_oid parent;
 	enum state state;
-	const char *why;   /* why the answer is UNKNOWN */
+	const char *why; /* why the answer is UNKNOWN */
 	char why_buf[160];
 	bool found;
 
-	uint64_t pos;	   /* pack offset of the next byte */
+	uint64_t pos; /* pack offset of the next byte */
 	unsigned char header[PACK_HEADER_LEN];
 	size_t header_len;
 	uint32_t objects, objects_read;
@@ -231,9 +231,9 @@ static bool apply_op(const unsigned char **p, const unsigned char *end, const co
 		if (*p == end)
 			return false;
 		if (i < 4)
-			off |= (uint64_t)*(*p)++ << (8 * i);
+			off |= (uint64_t) * (*p)++ << (8 * i);
 		else
-			size |= (uint64_t)*(*p)++ << (8 * (i - 4));
+			size |= (uint64_t) * (*p)++ << (8 * (i - 4));
 	}
 	if (size == 0)
 		size = 0x10000;
@@ -316,7 +316,8 @@ static void find_base(rm_pack_scan *s)
 	}
 	s->base = commit_with_oid(s, s->base_oid);
 	if (!s->base)
-		return settle_unknown_at(s, "a REF_DELTA whose base is not a commit read before it");
+		return settle_unknown_at(s,
+					 "a REF_DELTA whose base is not a commit read before it");
 	start_inflate(s);
 }
 

@@ -50,9 +50,8 @@ static bool awaits_ancestry(const rm_plan_ref *r)
 /* "T S ref": the target applies it only if the ref still holds T (SPEC 2, "only if still T"). */
 static rm_push_command command_for(const rm_plan_ref *r)
 {
-	rm_push_command c = {.refname = r->refname,
-			     .old = r->in.target,
-			     .awaits_ancestry = awaits_ancestry(r)};
+	rm_push_command c = {
+		.refname = r->refname, .old = r->in.target, .awaits_ancestry = awaits_ancestry(r)};
 
 	if (r->decision.action != RM_ACTION_DELETE)
 		c.new_value = r->in.source;

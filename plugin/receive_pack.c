@@ -13,8 +13,7 @@
 #define COMMAND_LIMIT (64u * 1024)
 
 /* The target's refs and capabilities: a v0 advertisement (receive-pack has no v2) of SHA-1. */
-static int accept_target_advert(const rm_advert *adv, bool complete, const char *url,
-				rm_error *err)
+static int accept_target_advert(const rm_advert *adv, bool complete, const char *url, rm_error *err)
 {
 	char why[160];
 
@@ -28,8 +27,8 @@ static int accept_target_advert(const rm_advert *adv, bool complete, const char 
 
 int rm_target_read_refs(rm_remote *tgt, rm_advert *adv, rm_error *err)
 {
-	rm_smart_req req = {.service = RM_RECEIVE_PACK, .discovery = true,
-			   .max_bytes = RM_ADVERT_MAX_BYTES};
+	rm_smart_req req = {
+		.service = RM_RECEIVE_PACK, .discovery = true, .max_bytes = RM_ADVERT_MAX_BYTES};
 	rm_advert_parser *parser = rm_advert_parser_new(RM_ADVERT_INFO_REFS);
 	bool complete;
 	int rc;
@@ -46,8 +45,8 @@ int rm_target_read_refs(rm_remote *tgt, rm_advert *adv, rm_error *err)
 /* The answer to a push: report-status, inside band 1 when side-band-64k is on; the hooks' and
  * the server's messages on band 2; a fatal error on band 3. */
 typedef struct push_answer {
-	bool multiplexed;	      /* side-band-64k is on */
-	rm_sideband band;	      /* channel 1 carries report-status */
+	bool multiplexed; /* side-band-64k is on */
+	rm_sideband band; /* channel 1 carries report-status */
 	rm_report_parser *report;
 	rm_remote_log messages;
 	rm_error *err;
@@ -127,14 +126,19 @@ static void show_push_progress(void *pack, const char *amount)
 		rm_log("pushing: %s", amount);
 }
 
-int rm_push(rm_remote *tgt, const rm_push_caps *caps, const rm_push_command *command,
-	    rm_pack *pack, rm_error *err)
+int rm_push(rm_remote *tgt, const rm_push_caps *caps, const rm_push_command *command, rm_pack *pack,
+	    rm_error *err)
 {
-	rm_smart_req req = {.service = RM_RECEIVE_PACK, .max_bytes = RM_REPORT_MAX_BYTES,
-			   .progress = show_push_progress, .progress_ctx = pack};
+	rm_smart_req req = {.service = RM_RECEIVE_PACK,
+			    .max_bytes = RM_REPORT_MAX_BYTES,
+			    .progress = show_push_progress,
+			    .progress_ctx = pack};
 	push_answer answer = {.multiplexed = caps->side_band_64k, .err = err};
-	rm_sideband band = {.side = RM_SIDE_TARGET, .on_data = read_report, .ctx = &answer,
-			    .messages = &answer.messages, .err = err};
+	rm_sideband band = {.side = RM_SIDE_TARGET,
+			    .on_data = read_report,
+			    .ctx = &answer,
+			    .messages = &answer.messages,
+			    .err = err};
 	rm_buf body;
 	int rc;
 

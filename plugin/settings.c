@@ -266,7 +266,8 @@ static int parse_size(void *field, const char *name, const char *value, rm_error
 	static const struct {
 		const char *unit;
 		unsigned shift;
-	} units[] = {{"", 20}, {"k", 10}, {"kib", 10}, {"m", 20}, {"mib", 20}, {"g", 30}, {"gib", 30}};
+	} units[] = {{"", 20},	  {"k", 10}, {"kib", 10}, {"m", 20},
+		     {"mib", 20}, {"g", 30}, {"gib", 30}};
 	unsigned long long n;
 	char *end;
 
@@ -274,7 +275,8 @@ static int parse_size(void *field, const char *name, const char *value, rm_error
 	n = strtoull(value, &end, 10);
 	if (isdigit((unsigned char)value[0]) && errno == 0)
 		for (size_t i = 0; i < RM_ARRAY_SIZE(units); i++)
-			if (strcasecmp(end, units[i].unit) == 0 && n <= PACK_SIZE_MAX >> units[i].shift &&
+			if (strcasecmp(end, units[i].unit) == 0 &&
+			    n <= PACK_SIZE_MAX >> units[i].shift &&
 			    n << units[i].shift >= PACK_SIZE_MIN) {
 				*(uint64_t *)field = (uint64_t)n << units[i].shift;
 				return 0;

@@ -60,10 +60,10 @@ static char *builtin_ca_file(void)
 static int find_system_ca_file(char **path)
 {
 	static const char *const usual[] = {
-	    "/etc/ssl/certs/ca-certificates.crt", /* Debian, Ubuntu, Alpine, the image */
-	    "/etc/pki/tls/certs/ca-bundle.crt",	  /* Fedora, RHEL */
-	    "/etc/ssl/ca-bundle.pem",		  /* openSUSE */
-	    "/etc/ssl/cert.pem",		  /* macOS, BSDs */
+		"/etc/ssl/certs/ca-certificates.crt", /* Debian, Ubuntu, Alpine, the image */
+		"/etc/pki/tls/certs/ca-bundle.crt",   /* Fedora, RHEL */
+		"/etc/ssl/ca-bundle.pem",	      /* openSUSE */
+		"/etc/ssl/cert.pem",		      /* macOS, BSDs */
 	};
 	const char *env = getenv("SSL_CERT_FILE");
 	const char *found = NULL;
@@ -101,7 +101,7 @@ fail:
 int rm_trust_apply(const rm_trust *t, CURL *curl)
 {
 	struct curl_blob blob = {
-	    .data = t->bundle.data, .len = t->bundle.len, .flags = CURL_BLOB_NOCOPY};
+		.data = t->bundle.data, .len = t->bundle.len, .flags = CURL_BLOB_NOCOPY};
 
 	if (t->ca_dir) /* a TLS backend without directories still has the bundle */
 		curl_easy_setopt(curl, CURLOPT_CAPATH, t->ca_dir);

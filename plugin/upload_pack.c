@@ -42,8 +42,8 @@ static bool names_object_format(const char *caps)
 static int list_ref_v2(rm_remote *src, const char *refname, const char *caps, rm_advert *found,
 		       rm_error *err)
 {
-	rm_smart_req req = {.service = RM_UPLOAD_PACK, .protocol_v2 = true,
-			   .max_bytes = RM_ADVERT_MAX_BYTES};
+	rm_smart_req req = {
+		.service = RM_UPLOAD_PACK, .protocol_v2 = true, .max_bytes = RM_ADVERT_MAX_BYTES};
 	rm_request_caps request_caps = {.object_format = names_object_format(caps)};
 	rm_buf body;
 	int rc;
@@ -74,8 +74,10 @@ static int check_object_format(const char *caps, rm_error *err)
 int rm_source_read_ref(rm_remote *src, const char *refname, rm_oid *value, rm_source_info *info,
 		       rm_error *err)
 {
-	rm_smart_req req = {.service = RM_UPLOAD_PACK, .discovery = true, .protocol_v2 = true,
-			   .max_bytes = RM_ADVERT_MAX_BYTES};
+	rm_smart_req req = {.service = RM_UPLOAD_PACK,
+			    .discovery = true,
+			    .protocol_v2 = true,
+			    .max_bytes = RM_ADVERT_MAX_BYTES};
 	rm_advert advert, listed;
 	const rm_advert *where = &advert;
 	int rc;
@@ -88,7 +90,8 @@ int rm_source_read_ref(rm_remote *src, const char *refname, rm_oid *value, rm_so
 	if (rc == 0)
 		rc = check_object_format(advert.caps, err);
 	if (rc == 0 && advert.version == 2) {
-		if (!rm_caps_has(advert.caps, "ls-refs", NULL) || !rm_caps_has(advert.caps, "fetch", NULL))
+		if (!rm_caps_has(advert.caps, "ls-refs", NULL) ||
+		    !rm_caps_has(advert.caps, "fetch", NULL))
 			rc = rm_error_set(err, RM_SIDE_SOURCE, RM_ERR_PROTOCOL,
 					  "protocol v2 server offers no ls-refs or fetch");
 		else
@@ -146,8 +149,8 @@ typedef struct fetch_reader {
 	enum fetch_state state;
 	int version;
 	rm_pack *pack;
-	rm_sideband band;	/* channel 1 is the pack */
-	rm_server_note note;	/* channel 2: the server's progress while it makes the pack */
+	rm_sideband band;    /* channel 1 is the pack */
+	rm_server_note note; /* channel 2: the server's progress while it makes the pack */
 	rm_error *err;
 } fetch_reader;
 
@@ -196,9 +199,9 @@ static int on_fetch_pkt(void *ctx, rm_pkt_type type, const char *data, size_t le
 	case AFTER_PACK:
 		break;
 	}
-	return type == RM_PKT_RESPONSE_END
-		       ? 0
-		       : rm_error_set(f->err, RM_SIDE_SOURCE, RM_ERR_PROTOCOL, "data after the pack");
+	return type == RM_PKT_RESPONSE_END ? 0
+					   : rm_error_set(f->err, RM_SIDE_SOURCE, RM_ERR_PROTOCOL,
+							  "data after the pack");
 }
 
 /* Until the pack's first bytes, the server is still counting and compressing objects: its own
@@ -217,11 +220,17 @@ static void show_fetch_progress(void *reader, const char *amount)
 int rm_fetch_pack(rm_remote *src, const rm_source_info *info, const rm_oid *want,
 		  const rm_oid *haves, size_t nhaves, bool ofs_delta, rm_pack *pack, rm_error *err)
 {
-	fetch_reader reader = {.state = BEFORE_PACK, .version = info->version, .pack = pack, .err = err};
-	rm_sideband band = {.side = RM_SIDE_SOURCE, .on_data = write_pack, .ctx = &reader,
-			    .note = &reader.note, .err = err};
-	rm_smart_req req = {.service = RM_UPLOAD_PACK, .protocol_v2 = info->version == 2,
-			   .progress = show_fetch_progress, .progress_ctx = &reader};
+	fetch_reader reader = {
+		.state = BEFORE_PACK, .version = info->version, .pack = pack, .err = err};
+	rm_sideband band = {.side = RM_SIDE_SOURCE,
+			    .on_data = write_pack,
+			    .ctx = &reader,
+			    .note = &reader.note,
+			    .err = err};
+	rm_smart_req req = {.service = RM_UPLOAD_PACK,
+			    .protocol_v2 = info->version == 2,
+			    .progress = show_fetch_progress,
+			    .progress_ctx = &reader};
 	rm_buf body;
 	int rc;
 

@@ -28,7 +28,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (rc != 0 || rm_error_is_set(&err) || p.nchanges > RM_PAYLOAD_MAX_CHANGES)
 		abort();
-	/* No change (and no provider) only for a known event that is not a push, said in one line. */
+	/* No change (and no provider) only for a known event that is not a push, said in one line.
+	 */
 	if (p.nchanges == 0 ? p.provider || !p.not_a_push[0] || strpbrk(p.not_a_push, "\r\n")
 			    : !p.provider)
 		abort();

@@ -85,9 +85,9 @@ static void test_upload_pack_v0(void **state)
 		L("# service=git-upload-pack\n"),
 		FLUSH,
 		L(OID_A " HEAD\0multi_ack thin-pack side-band side-band-64k ofs-delta shallow "
-		  "deepen-since deepen-not deepen-relative no-progress include-tag "
-		  "multi_ack_detailed allow-tip-sha1-in-want symref=HEAD:refs/heads/main "
-		  "object-format=sha1 agent=git/2.39.2\n"),
+			"deepen-since deepen-not deepen-relative no-progress include-tag "
+			"multi_ack_detailed allow-tip-sha1-in-want symref=HEAD:refs/heads/main "
+			"object-format=sha1 agent=git/2.39.2\n"),
 		L(OID_A " refs/heads/main\n"),
 		L(OID_B " refs/heads/topic\n"),
 		L(OID_T " refs/tags/v1.0\n"),
@@ -162,7 +162,8 @@ static void test_receive_pack_empty_repository(void **state)
 	static const wire_pkt pkts[] = {
 		L("# service=git-receive-pack\n"),
 		FLUSH,
-		L(RM_ZERO_OID " capabilities^{}\0report-status report-status-v2 delete-refs "
+		L(RM_ZERO_OID
+		  " capabilities^{}\0report-status report-status-v2 delete-refs "
 		  "side-band-64k quiet atomic ofs-delta object-format=sha1 agent=git/2.39.2\n"),
 		FLUSH,
 		END,
@@ -204,9 +205,8 @@ static void test_cut_short(void **state)
 	char error[160];
 
 	(void)state;
-	assert_int_equal(parse_advert(RM_ADVERT_INFO_REFS, pkts, 1, &a, &complete, error,
-				      sizeof(error)),
-			 0);
+	assert_int_equal(
+		parse_advert(RM_ADVERT_INFO_REFS, pkts, 1, &a, &complete, error, sizeof(error)), 0);
 	assert_false(complete);
 	assert_int_equal(a.nrefs, 1);
 	rm_advert_free(&a);
@@ -372,8 +372,8 @@ static void test_object_format(void **state)
 		{"object-format=SHA1", "the repository uses object-format SHA1" ONLY_SHA1},
 		{"object-format", "the repository uses object-format (none)" ONLY_SHA1},
 		{"object-format= x", "the repository uses object-format (none)" ONLY_SHA1},
-		{"object-format=sha\x1b[1m256\r\x80", "the repository uses object-format sha?[1m256??"
-						      ONLY_SHA1},
+		{"object-format=sha\x1b[1m256\r\x80",
+		 "the repository uses object-format sha?[1m256??" ONLY_SHA1},
 		{"object-format=0123456789abcdef0123456789abcdefTOO-LONG",
 		 "the repository uses object-format 0123456789abcdef0123456789abcdef" ONLY_SHA1},
 	};
@@ -431,9 +431,8 @@ static void test_ls_refs_empty_and_cut_short(void **state)
 	assert_int_equal(a.nrefs, 0);
 	assert_string_equal(a.caps, "");
 	rm_advert_free(&a);
-	assert_int_equal(parse_advert(RM_ADVERT_LS_REFS, cut, 1, &a, &complete, error,
-				      sizeof(error)),
-			 0);
+	assert_int_equal(
+		parse_advert(RM_ADVERT_LS_REFS, cut, 1, &a, &complete, error, sizeof(error)), 0);
 	assert_false(complete);
 	assert_int_equal(a.nrefs, 1);
 	rm_advert_free(&a);
@@ -446,62 +445,101 @@ static const struct bad_row {
 	wire_pkt pkts[MAX_PKTS];
 	const char *error;
 } bad_rows[] = {
-	{"no space after oid", RM_ADVERT_INFO_REFS, {L(OID_A "\trefs/heads/main\0a\n")},
+	{"no space after oid",
+	 RM_ADVERT_INFO_REFS,
+	 {L(OID_A "\trefs/heads/main\0a\n")},
 	 "malformed ref line"},
 	{"no name", RM_ADVERT_INFO_REFS, {L(OID_A " \0a\n")}, "malformed ref line"},
 	{"name cut at oid", RM_ADVERT_INFO_REFS, {L(OID_A)}, "malformed ref line"},
-	{"short oid", RM_ADVERT_INFO_REFS,
-	 {L("111111111111111111111111111111111111111 refs/heads/main\0a\n")}, "malformed ref line"},
-	{"long oid", RM_ADVERT_INFO_REFS,
+	{"short oid",
+	 RM_ADVERT_INFO_REFS,
+	 {L("111111111111111111111111111111111111111 refs/heads/main\0a\n")},
+	 "malformed ref line"},
+	{"long oid",
+	 RM_ADVERT_INFO_REFS,
 	 {L("11111111111111111111111111111111111111111 refs/heads/main\0a\n")},
 	 "malformed ref line"},
-	{"uppercase oid", RM_ADVERT_INFO_REFS,
+	{"uppercase oid",
+	 RM_ADVERT_INFO_REFS,
 	 {L("ABCDEF0123456789ABCDEF0123456789ABCDEF01 refs/heads/main\0a\n")},
 	 "malformed ref line"},
-	{"not hex", RM_ADVERT_INFO_REFS,
+	{"not hex",
+	 RM_ADVERT_INFO_REFS,
 	 {L("g111111111111111111111111111111111111111 refs/heads/main\0a\n")},
 	 "malformed ref line"},
-	{"uppercase oid on a later line", RM_ADVERT_INFO_REFS,
+	{"uppercase oid on a later line",
+	 RM_ADVERT_INFO_REFS,
 	 {L(OID_A " refs/heads/main\0a\n"), L("ABCDEF0123456789abcdef0123456789abcdef01 refs/x\n")},
 	 "malformed ref line"},
-	{"space in a v0 name", RM_ADVERT_INFO_REFS,
-	 {L(OID_A " refs/heads/main\0a\n"), L(OID_B " refs/heads/a b\n")}, "malformed ref line"},
-	{"NUL in a later name", RM_ADVERT_INFO_REFS,
-	 {L(OID_A " refs/heads/main\0a\n"), L(OID_B " refs/heads/a\0b\n")}, "malformed ref line"},
-	{"NUL in capabilities", RM_ADVERT_INFO_REFS, {L(OID_A " refs/heads/main\0a\0b\n")},
+	{"space in a v0 name",
+	 RM_ADVERT_INFO_REFS,
+	 {L(OID_A " refs/heads/main\0a\n"), L(OID_B " refs/heads/a b\n")},
+	 "malformed ref line"},
+	{"NUL in a later name",
+	 RM_ADVERT_INFO_REFS,
+	 {L(OID_A " refs/heads/main\0a\n"), L(OID_B " refs/heads/a\0b\n")},
+	 "malformed ref line"},
+	{"NUL in capabilities",
+	 RM_ADVERT_INFO_REFS,
+	 {L(OID_A " refs/heads/main\0a\0b\n")},
 	 "malformed capabilities"},
-	{"peeled first", RM_ADVERT_INFO_REFS, {L(OID_A " refs/tags/v1^{}\0a\n")},
+	{"peeled first",
+	 RM_ADVERT_INFO_REFS,
+	 {L(OID_A " refs/tags/v1^{}\0a\n")},
 	 "peeled ref without its ref"},
-	{"peeled other ref", RM_ADVERT_INFO_REFS,
+	{"peeled other ref",
+	 RM_ADVERT_INFO_REFS,
 	 {L(OID_A " refs/tags/v1\0a\n"), L(OID_B " refs/tags/v2^{}\n")},
 	 "peeled ref without its ref"},
-	{"capabilities^{} with an id", RM_ADVERT_INFO_REFS, {L(OID_A " capabilities^{}\0a\n")},
+	{"capabilities^{} with an id",
+	 RM_ADVERT_INFO_REFS,
+	 {L(OID_A " capabilities^{}\0a\n")},
 	 "peeled ref without its ref"},
-	{"delim in v0", RM_ADVERT_INFO_REFS, {L(OID_A " refs/heads/main\0a\n"), DELIM},
+	{"delim in v0",
+	 RM_ADVERT_INFO_REFS,
+	 {L(OID_A " refs/heads/main\0a\n"), DELIM},
 	 "unexpected delim or response-end packet"},
-	{"delim in v2", RM_ADVERT_INFO_REFS, {L("version 2\n"), L("agent=x\n"), DELIM},
+	{"delim in v2",
+	 RM_ADVERT_INFO_REFS,
+	 {L("version 2\n"), L("agent=x\n"), DELIM},
 	 "unexpected delim or response-end packet"},
-	{"empty v2 line", RM_ADVERT_INFO_REFS, {L("version 2\n"), L("\n")},
+	{"empty v2 line",
+	 RM_ADVERT_INFO_REFS,
+	 {L("version 2\n"), L("\n")},
 	 "malformed capability line"},
-	{"line after the final flush", RM_ADVERT_INFO_REFS,
+	{"line after the final flush",
+	 RM_ADVERT_INFO_REFS,
 	 {L(OID_A " refs/heads/main\0a\n"), FLUSH, L(OID_B " refs/heads/next\n")},
 	 "data after the final flush"},
-	{"flush after the final flush", RM_ADVERT_INFO_REFS, {L("version 2\n"), FLUSH, FLUSH},
+	{"flush after the final flush",
+	 RM_ADVERT_INFO_REFS,
+	 {L("version 2\n"), FLUSH, FLUSH},
 	 "data after the final flush"},
-	{"garbage", RM_ADVERT_INFO_REFS, {L("# service=git-upload-pack\n"), FLUSH, L("hello\n")},
+	{"garbage",
+	 RM_ADVERT_INFO_REFS,
+	 {L("# service=git-upload-pack\n"), FLUSH, L("hello\n")},
 	 "malformed ref line"},
-	{"ls-refs: short oid", RM_ADVERT_LS_REFS,
-	 {L("111111111111111111111111111111111111111 refs/heads/main\n")}, "malformed ref line"},
+	{"ls-refs: short oid",
+	 RM_ADVERT_LS_REFS,
+	 {L("111111111111111111111111111111111111111 refs/heads/main\n")},
+	 "malformed ref line"},
 	{"ls-refs: no name", RM_ADVERT_LS_REFS, {L(OID_A "\n")}, "malformed ref line"},
-	{"ls-refs: double space", RM_ADVERT_LS_REFS, {L(OID_A "  refs/heads/main\n")},
+	{"ls-refs: double space",
+	 RM_ADVERT_LS_REFS,
+	 {L(OID_A "  refs/heads/main\n")},
 	 "malformed ref line"},
-	{"ls-refs: bad peeled", RM_ADVERT_LS_REFS,
-	 {L(OID_T " refs/tags/v1 peeled:" RM_ZERO_OID "0\n")}, "malformed peeled object id"},
-	{"ls-refs: uppercase peeled", RM_ADVERT_LS_REFS,
+	{"ls-refs: bad peeled",
+	 RM_ADVERT_LS_REFS,
+	 {L(OID_T " refs/tags/v1 peeled:" RM_ZERO_OID "0\n")},
+	 "malformed peeled object id"},
+	{"ls-refs: uppercase peeled",
+	 RM_ADVERT_LS_REFS,
 	 {L(OID_T " refs/tags/v1 peeled:ABCDEF0123456789ABCDEF0123456789ABCDEF01\n")},
 	 "malformed peeled object id"},
 	{"ls-refs: delim", RM_ADVERT_LS_REFS, {DELIM}, "unexpected delim or response-end packet"},
-	{"ls-refs: after the final flush", RM_ADVERT_LS_REFS, {FLUSH, L(OID_A " refs/heads/main\n")},
+	{"ls-refs: after the final flush",
+	 RM_ADVERT_LS_REFS,
+	 {FLUSH, L(OID_A " refs/heads/main\n")},
 	 "data after the final flush"},
 };
 

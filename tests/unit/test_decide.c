@@ -14,7 +14,6 @@
 #define C "3333333333333333333333333333333333333333"
 #define NONE "" /* absent */
 
-
 enum kind { BRANCH, TAG };
 enum sync { KEEP, SYNC_DELETE };
 

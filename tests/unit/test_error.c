@@ -17,25 +17,25 @@ static void test_exit_code_for(void **state)
 		rm_error_kind kind;
 		int exit_code;
 	} rows[] = {
-	    {RM_SIDE_NONE, RM_ERR_NONE, RM_EXIT_OK},
-	    {RM_SIDE_NONE, RM_ERR_USAGE, RM_EXIT_USAGE},
-	    {RM_SIDE_SOURCE, RM_ERR_USAGE, RM_EXIT_USAGE},
-	    {RM_SIDE_TARGET, RM_ERR_USAGE, RM_EXIT_USAGE},
-	    {RM_SIDE_SOURCE, RM_ERR_NETWORK, RM_EXIT_SOURCE},
-	    {RM_SIDE_SOURCE, RM_ERR_AUTH, RM_EXIT_SOURCE},
-	    {RM_SIDE_SOURCE, RM_ERR_NOT_FOUND, RM_EXIT_SOURCE},
-	    {RM_SIDE_SOURCE, RM_ERR_PROTOCOL, RM_EXIT_SOURCE},
-	    {RM_SIDE_SOURCE, RM_ERR_REFUSED, RM_EXIT_SOURCE},
-	    {RM_SIDE_SOURCE, RM_ERR_NO_MEMORY, RM_EXIT_SOURCE},
-	    {RM_SIDE_TARGET, RM_ERR_NETWORK, RM_EXIT_TARGET},
-	    {RM_SIDE_TARGET, RM_ERR_AUTH, RM_EXIT_TARGET},
-	    {RM_SIDE_TARGET, RM_ERR_NOT_FOUND, RM_EXIT_TARGET},
-	    {RM_SIDE_TARGET, RM_ERR_PROTOCOL, RM_EXIT_TARGET},
-	    {RM_SIDE_TARGET, RM_ERR_REFUSED, RM_EXIT_TARGET},
-	    {RM_SIDE_TARGET, RM_ERR_NO_MEMORY, RM_EXIT_TARGET},
-	    {RM_SIDE_NONE, RM_ERR_PACK, RM_EXIT_SOURCE},
-	    {RM_SIDE_NONE, RM_ERR_NO_MEMORY, RM_EXIT_SOURCE},
-	    {RM_SIDE_NONE, RM_ERR_NETWORK, RM_EXIT_SOURCE},
+		{RM_SIDE_NONE, RM_ERR_NONE, RM_EXIT_OK},
+		{RM_SIDE_NONE, RM_ERR_USAGE, RM_EXIT_USAGE},
+		{RM_SIDE_SOURCE, RM_ERR_USAGE, RM_EXIT_USAGE},
+		{RM_SIDE_TARGET, RM_ERR_USAGE, RM_EXIT_USAGE},
+		{RM_SIDE_SOURCE, RM_ERR_NETWORK, RM_EXIT_SOURCE},
+		{RM_SIDE_SOURCE, RM_ERR_AUTH, RM_EXIT_SOURCE},
+		{RM_SIDE_SOURCE, RM_ERR_NOT_FOUND, RM_EXIT_SOURCE},
+		{RM_SIDE_SOURCE, RM_ERR_PROTOCOL, RM_EXIT_SOURCE},
+		{RM_SIDE_SOURCE, RM_ERR_REFUSED, RM_EXIT_SOURCE},
+		{RM_SIDE_SOURCE, RM_ERR_NO_MEMORY, RM_EXIT_SOURCE},
+		{RM_SIDE_TARGET, RM_ERR_NETWORK, RM_EXIT_TARGET},
+		{RM_SIDE_TARGET, RM_ERR_AUTH, RM_EXIT_TARGET},
+		{RM_SIDE_TARGET, RM_ERR_NOT_FOUND, RM_EXIT_TARGET},
+		{RM_SIDE_TARGET, RM_ERR_PROTOCOL, RM_EXIT_TARGET},
+		{RM_SIDE_TARGET, RM_ERR_REFUSED, RM_EXIT_TARGET},
+		{RM_SIDE_TARGET, RM_ERR_NO_MEMORY, RM_EXIT_TARGET},
+		{RM_SIDE_NONE, RM_ERR_PACK, RM_EXIT_SOURCE},
+		{RM_SIDE_NONE, RM_ERR_NO_MEMORY, RM_EXIT_SOURCE},
+		{RM_SIDE_NONE, RM_ERR_NETWORK, RM_EXIT_SOURCE},
 	};
 
 	(void)state;
@@ -55,9 +55,9 @@ static void test_message(void **state)
 		rm_side side;
 		const char *text, *msg;
 	} rows[] = {
-	    {RM_SIDE_SOURCE, "out of memory", "source: out of memory"},
-	    {RM_SIDE_TARGET, "refused a\nb\r", "target: refused a b "},
-	    {RM_SIDE_NONE, "pack: bad pack", "pack: bad pack"},
+		{RM_SIDE_SOURCE, "out of memory", "source: out of memory"},
+		{RM_SIDE_TARGET, "refused a\nb\r", "target: refused a b "},
+		{RM_SIDE_NONE, "pack: bad pack", "pack: bad pack"},
 	};
 
 	(void)state;
@@ -66,7 +66,7 @@ static void test_message(void **state)
 
 		assert_false(rm_error_is_set(&err));
 		assert_int_equal(
-		    rm_error_set(&err, rows[i].side, RM_ERR_REFUSED, "%s", rows[i].text), -1);
+			rm_error_set(&err, rows[i].side, RM_ERR_REFUSED, "%s", rows[i].text), -1);
 		assert_true(rm_error_is_set(&err));
 		assert_string_equal(err.msg, rows[i].msg);
 		assert_int_equal(rm_error_set_transient(&err, RM_SIDE_NONE, RM_ERR_USAGE, "later"),
@@ -85,8 +85,8 @@ static void test_message(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_exit_code_for),
-	    cmocka_unit_test(test_message),
+		cmocka_unit_test(test_exit_code_for),
+		cmocka_unit_test(test_message),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,7 +9,6 @@
 #include "array.h"
 #include "http.h"
 
-
 /* Where credentials may follow a redirect: the same host, scheme and port, or http to https on
  * the same host; nowhere else, and never on a URL that does not parse. */
 static void test_redirect_allowed(void **state)
@@ -51,7 +50,7 @@ static void test_redirect_allowed(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_redirect_allowed),
+		cmocka_unit_test(test_redirect_allowed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,12 +15,14 @@
 #define C40 "cccccccccccccccccccccccccccccccccccccccc"
 
 /* GitHub push bodies: one change each. */
-#define GITHUB_PUSH(ref, before)                                                                  \
+#define GITHUB_PUSH(ref, before)                                                                   \
 	"{\"ref\":\"" ref "\",\"before\":\"" before "\",\"after\":\"" C40 "\",\"deleted\":false}"
-#define BITBUCKET_TWO                                                                             \
-	"{\"push\":{\"changes\":[{\"old\":{\"type\":\"branch\",\"name\":\"a\",\"target\":{\"hash\":\"" \
-	A40 "\"}},\"new\":{\"type\":\"branch\",\"name\":\"a\",\"target\":{\"hash\":\"" C40 "\"}}},"   \
-	"{\"old\":null,\"new\":{\"type\":\"tag\",\"name\":\"v1\",\"target\":{\"hash\":\"" B40 "\"}}}]}}"
+#define BITBUCKET_TWO                                                                              \
+	"{\"push\":{\"changes\":[{\"old\":{\"type\":\"branch\",\"name\":\"a\",\"target\":{"        \
+	"\"hash\":\"" A40                                                                          \
+	"\"}},\"new\":{\"type\":\"branch\",\"name\":\"a\",\"target\":{\"hash\":\"" C40 "\"}}},"    \
+	"{\"old\":null,\"new\":{\"type\":\"tag\",\"name\":\"v1\",\"target\":{\"hash\":\"" B40      \
+	"\"}}}]}}"
 
 #define GITHUB_PING "{\"zen\":\"Design for failure.\",\"hook_id\":1,\"hook\":{}}"
 
@@ -38,24 +40,57 @@ static const struct row rows[] = {
 	{"reference alone", "refs/heads/main", NULL, NULL, 0, {{"refs/heads/main", ""}}},
 	{"reference and old", "refs/heads/main", A40, NULL, 0, {{"refs/heads/main", A40}}},
 	{"payload alone", NULL, NULL, GITHUB_PUSH("refs/heads/x", A40), 0, {{"refs/heads/x", A40}}},
-	{"payload with several changes", NULL, NULL, BITBUCKET_TWO, 0,
+	{"payload with several changes",
+	 NULL,
+	 NULL,
+	 BITBUCKET_TWO,
+	 0,
 	 {{"refs/heads/a", A40}, {"refs/tags/v1", RM_ZERO_OID}}},
-	{"reference wins, payload gives its old SHA", "refs/heads/x", NULL,
-	 GITHUB_PUSH("refs/heads/x", B40), 0, {{"refs/heads/x", B40}}},
-	{"reference wins, payload names another ref", "refs/heads/main", NULL,
-	 GITHUB_PUSH("refs/heads/x", B40), 0, {{"refs/heads/main", ""}}},
-	{"reference_sha_old wins over the payload", "refs/heads/x", A40,
-	 GITHUB_PUSH("refs/heads/x", B40), 0, {{"refs/heads/x", A40}}},
+	{"reference wins, payload gives its old SHA",
+	 "refs/heads/x",
+	 NULL,
+	 GITHUB_PUSH("refs/heads/x", B40),
+	 0,
+	 {{"refs/heads/x", B40}}},
+	{"reference wins, payload names another ref",
+	 "refs/heads/main",
+	 NULL,
+	 GITHUB_PUSH("refs/heads/x", B40),
+	 0,
+	 {{"refs/heads/main", ""}}},
+	{"reference_sha_old wins over the payload",
+	 "refs/heads/x",
+	 A40,
+	 GITHUB_PUSH("refs/heads/x", B40),
+	 0,
+	 {{"refs/heads/x", A40}}},
 	{"a ping: nothing to mirror", NULL, NULL, GITHUB_PING, 0, {{NULL}}},
-	{"a ping: nothing to mirror, whatever reference says", "refs/heads/main", NULL, GITHUB_PING,
-	 0, {{NULL}}},
+	{"a ping: nothing to mirror, whatever reference says",
+	 "refs/heads/main",
+	 NULL,
+	 GITHUB_PING,
+	 0,
+	 {{NULL}}},
 	{"neither reference nor payload", NULL, NULL, NULL, 64, {{NULL}}},
 	{"unreadable payload", NULL, NULL, "not json", 64, {{NULL}}},
-	{"payload names an invalid ref", NULL, NULL, GITHUB_PUSH("refs/heads/a..b", A40), 64, {{NULL}}},
-	{"payload ref with a control character", NULL, NULL, GITHUB_PUSH("refs/heads/ma\\u0007in", A40),
-	 64, {{NULL}}},
-	{"payload ref with an escaped backslash, then u0000: no NUL", NULL, NULL,
-	 GITHUB_PUSH("refs/heads/a\\\\u0000", A40), 64, {{NULL}}},
+	{"payload names an invalid ref",
+	 NULL,
+	 NULL,
+	 GITHUB_PUSH("refs/heads/a..b", A40),
+	 64,
+	 {{NULL}}},
+	{"payload ref with a control character",
+	 NULL,
+	 NULL,
+	 GITHUB_PUSH("refs/heads/ma\\u0007in", A40),
+	 64,
+	 {{NULL}}},
+	{"payload ref with an escaped backslash, then u0000: no NUL",
+	 NULL,
+	 NULL,
+	 GITHUB_PUSH("refs/heads/a\\\\u0000", A40),
+	 64,
+	 {{NULL}}},
 	{"payload stash ref", NULL, NULL, GITHUB_PUSH("refs/stash", A40), 0, {{"refs/stash", A40}}},
 };
 

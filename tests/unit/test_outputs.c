@@ -180,15 +180,16 @@ static void test_runs_summary(void **state)
 	runs[2].pack_bytes = 6;
 	assert_int_equal(rm_outputs_most_severe(runs, 3), 1);
 	assert_int_equal(rm_outputs_write_runs(path, runs, 3), 0);
-	assert_string_equal(slurp(path), "MIRROR_RESULT=out_of_sync\n"
-					 "MIRROR_REFERENCE=refs/tags/v1\n"
-					 "MIRROR_SOURCE_SHA=" S_HEX "\n"
-					 "MIRROR_TARGET_SHA_BEFORE=" T_HEX "\n"
-					 "MIRROR_TARGET_SHA_AFTER=" T_HEX "\n"
-					 "MIRROR_PACK_BYTES=1240\n"
-					 "MIRROR_DRY_RUN=false\n"
-					 "MIRROR_RESULTS=refs/heads/main:created,refs/tags/v1:out_of_sync,"
-					 "refs/heads/dev:forced\n");
+	assert_string_equal(slurp(path),
+			    "MIRROR_RESULT=out_of_sync\n"
+			    "MIRROR_REFERENCE=refs/tags/v1\n"
+			    "MIRROR_SOURCE_SHA=" S_HEX "\n"
+			    "MIRROR_TARGET_SHA_BEFORE=" T_HEX "\n"
+			    "MIRROR_TARGET_SHA_AFTER=" T_HEX "\n"
+			    "MIRROR_PACK_BYTES=1240\n"
+			    "MIRROR_DRY_RUN=false\n"
+			    "MIRROR_RESULTS=refs/heads/main:created,refs/tags/v1:out_of_sync,"
+			    "refs/heads/dev:forced\n");
 }
 
 /* A run that failed before it knew its ref lists none. */

@@ -60,8 +60,8 @@ static void make_pack(void)
 	memcpy(pack_bytes, "PACK\0\0\0\2\0\0\0\1", 12); /* version 2, one object */
 	for (size_t i = 12; i < 12 + BODY_LEN; i++)
 		pack_bytes[i] = (unsigned char)next_random(&random);
-	assert_true(EVP_Digest(pack_bytes, 12 + BODY_LEN, pack_bytes + 12 + BODY_LEN, &n, EVP_sha1(),
-			       NULL));
+	assert_true(EVP_Digest(pack_bytes, 12 + BODY_LEN, pack_bytes + 12 + BODY_LEN, &n,
+			       EVP_sha1(), NULL));
 }
 
 /* Writes in pieces of 1 to 40,000 bytes, then ends as the case says. */

@@ -31,7 +31,8 @@ static pack make_pack(uint32_t version, uint32_t objects)
 	}
 	for (size_t i = 0; i < BODY_LEN; i++)
 		p.bytes[12 + i] = (unsigned char)(i * 37 + 1);
-	assert_true(EVP_Digest(p.bytes, 12 + BODY_LEN, p.bytes + 12 + BODY_LEN, &n, EVP_sha1(), NULL));
+	assert_true(
+		EVP_Digest(p.bytes, 12 + BODY_LEN, p.bytes + 12 + BODY_LEN, &n, EVP_sha1(), NULL));
 	return p;
 }
 
@@ -44,8 +45,8 @@ static int check(const pack *p, size_t chunk, uint64_t max_size, rm_error *err)
 	rm_error_clear(err);
 	assert_int_equal(rm_pack_check_new(&c, max_size, err), 0);
 	for (size_t off = 0; rc == 0 && off < p->len; off += chunk)
-		rc = rm_pack_check_update(c, p->bytes + off, off + chunk < p->len ? chunk : p->len - off,
-					  err);
+		rc = rm_pack_check_update(c, p->bytes + off,
+					  off + chunk < p->len ? chunk : p->len - off, err);
 	if (rc == 0)
 		rc = rm_pack_check_finish(c, err);
 	if (rc == 0) {
@@ -74,8 +75,8 @@ static void test_good_pack_in_any_pieces(void **state)
 static void test_damage(void **state)
 {
 	static const struct {
-		size_t flip;	   /* a byte to flip, or 0 */
-		size_t cut;	   /* bytes left off the end */
+		size_t flip; /* a byte to flip, or 0 */
+		size_t cut;  /* bytes left off the end */
 		uint32_t version, objects;
 		uint64_t max_size;
 		const char *says;

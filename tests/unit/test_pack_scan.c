@@ -20,11 +20,14 @@
 static char repo[256];
 
 static const char history[] =
-	"set -e; cd \"$1\"; git init -q -b main .; git config user.email t@t; git config user.name t;"
-	"msg=$(for i in $(seq 60); do echo \"line $i of a long message, so that commits deltify\"; done);"
+	"set -e; cd \"$1\"; git init -q -b main .; git config user.email t@t; git config user.name "
+	"t;"
+	"msg=$(for i in $(seq 60); do echo \"line $i of a long message, so that commits deltify\"; "
+	"done);"
 	"for i in $(seq 30); do echo $i >>f; git add f; git commit -qm \"commit $i\n$msg\"; done;"
 	"git checkout -q -b side main~25; echo s >s; git add s; git commit -qm side;"
-	"git checkout -q -b big main; head -c 1048576 /dev/urandom >b; git add b; git commit -qm big;"
+	"git checkout -q -b big main; head -c 1048576 /dev/urandom >b; git add b; git commit -qm "
+	"big;"
 	"git checkout -q main";
 
 typedef struct scan_case {
@@ -112,8 +115,9 @@ static unsigned char *make_pack(const scan_case *c, size_t *len)
 	for (char *p = revs; *p; p++)
 		if (*p == ';')
 			*p = '\n';
-	snprintf(cmd, sizeof(cmd), "printf '%s\\n' | git -C '%s' pack-objects -q --revs --stdout %s",
-		 revs, repo, c->flags);
+	snprintf(cmd, sizeof(cmd),
+		 "printf '%s\\n' | git -C '%s' pack-objects -q --revs --stdout %s", revs, repo,
+		 c->flags);
 	return run_output(cmd, len);
 }
 

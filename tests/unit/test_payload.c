@@ -13,10 +13,9 @@
 #include "array.h"
 #include "payload.h"
 
-
 #define FIXTURES "tests/fixtures/webhooks"
 #define NOT_PUSH_FIXTURES "tests/fixtures/webhooks-not-push" /* hand-written */
-#define NONE "" /* absent */
+#define NONE ""						     /* absent */
 #define OID_A "1111111111111111111111111111111111111111"
 #define OID_B "2222222222222222222222222222222222222222"
 #define MAX_CHANGES 3

@@ -94,7 +94,7 @@ static void test_appendf_flush_delim(void **state)
 
 typedef struct trace {
 	rm_buf text;
-	int stop_at;	/* the callback returns 7 on this packet (1-based); 0: never */
+	int stop_at; /* the callback returns 7 on this packet (1-based); 0: never */
 	int seen;
 } trace;
 

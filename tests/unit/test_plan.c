@@ -246,7 +246,7 @@ static void check_row(const row *r, servers_fixture *f)
 				  .ancestry = r->ancestry},
 			   .source_lacks_target = r->servers == SOURCE_LACKS_T};
 	rm_plan_input in = {
-	    .refs = &ref, .nrefs = 1, .target = &f->target, .dry_run = r->run == DRY_RUN};
+		.refs = &ref, .nrefs = 1, .target = &f->target, .dry_run = r->run == DRY_RUN};
 	rm_plan plan;
 
 	servers_for(f, r->servers, refname, &ref.in.target);
@@ -283,14 +283,14 @@ static void test_push_capabilities(void **state)
 		const char *caps;
 		rm_push_caps expected;
 	} cases[] = {
-	    {TARGET_CAPS,
-	     {.report_status = true,
-	      .side_band_64k = true,
-	      .delete_refs = true,
-	      .object_format = true}},
-	    {"report-status agent=dulwich", {.report_status = true}},
-	    {"side-band-64k delete-refs", {.side_band_64k = true, .delete_refs = true}},
-	    {"", {0}},
+		{TARGET_CAPS,
+		 {.report_status = true,
+		  .side_band_64k = true,
+		  .delete_refs = true,
+		  .object_format = true}},
+		{"report-status agent=dulwich", {.report_status = true}},
+		{"side-band-64k delete-refs", {.side_band_64k = true, .delete_refs = true}},
+		{"", {0}},
 	};
 
 	(void)state;
@@ -313,14 +313,16 @@ static void test_many_refs(void **state)
 {
 	static servers_fixture f;
 	rm_plan_ref refs[] = {
-	    {"refs/heads/new", {.source = oid(A)}, {0}, false},
-	    {"refs/heads/same-as-new", {.source = oid(A)}, {0}, false},
-	    {"refs/heads/gone", {.target = oid(C), .sync_delete = true}, {0}, false},
-	    {"refs/heads/moved", {.source = oid(B), .target = oid(C)}, {0}, false},
-	    {"refs/heads/equal", {.source = oid(C), .target = oid(C)}, {0}, false},
+		{"refs/heads/new", {.source = oid(A)}, {0}, false},
+		{"refs/heads/same-as-new", {.source = oid(A)}, {0}, false},
+		{"refs/heads/gone", {.target = oid(C), .sync_delete = true}, {0}, false},
+		{"refs/heads/moved", {.source = oid(B), .target = oid(C)}, {0}, false},
+		{"refs/heads/equal", {.source = oid(C), .target = oid(C)}, {0}, false},
 	};
-	rm_plan_input in = {
-	    .refs = refs, .nrefs = RM_ARRAY_SIZE(refs), .target = &f.target, .source_version = 2};
+	rm_plan_input in = {.refs = refs,
+			    .nrefs = RM_ARRAY_SIZE(refs),
+			    .target = &f.target,
+			    .source_version = 2};
 	rm_plan plan;
 
 	(void)state;

@@ -10,7 +10,6 @@
 #include "array.h"
 #include "progress.h"
 
-
 static void test_sizes(void **state)
 {
 	/* clang-format off */

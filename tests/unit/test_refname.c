@@ -119,10 +119,10 @@ static void test_full(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_valid_names),
-	    cmocka_unit_test(test_problems),
-	    cmocka_unit_test(test_kinds),
-	    cmocka_unit_test(test_full),
+		cmocka_unit_test(test_valid_names),
+		cmocka_unit_test(test_problems),
+		cmocka_unit_test(test_kinds),
+		cmocka_unit_test(test_full),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

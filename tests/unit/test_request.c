@@ -73,8 +73,12 @@ static const request_row rows[] = {
 
 static int build(rm_buf *body, const request_row *row)
 {
-	rm_fetch_request fetch = {.version = row->version, .caps = row->caps, .wants = row->wants,
-				  .nwants = row->nwants, .haves = row->haves, .nhaves = row->nhaves};
+	rm_fetch_request fetch = {.version = row->version,
+				  .caps = row->caps,
+				  .wants = row->wants,
+				  .nwants = row->nwants,
+				  .haves = row->haves,
+				  .nhaves = row->nhaves};
 
 	switch (row->kind) {
 	case LS_REFS:
@@ -113,8 +117,8 @@ static void test_too_large_or_empty(void **state)
 {
 	static char long_name[RM_PKT_DATA_MAX + 1];
 	rm_request_caps caps = {.report_status = true};
-	rm_fetch_request many_haves = {.version = 2, .wants = &A, .nwants = 1,
-				       .haves = two_haves, .nhaves = 2};
+	rm_fetch_request many_haves = {
+		.version = 2, .wants = &A, .nwants = 1, .haves = two_haves, .nhaves = 2};
 	rm_fetch_request nothing = {.version = 0, .caps = {.side_band_64k = true}};
 	rm_buf body;
 

@@ -63,10 +63,10 @@ static void test_jitter_is_the_states(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_backoff),
-	    cmocka_unit_test(test_no_delay),
-	    cmocka_unit_test(test_retry_after),
-	    cmocka_unit_test(test_jitter_is_the_states),
+		cmocka_unit_test(test_backoff),
+		cmocka_unit_test(test_no_delay),
+		cmocka_unit_test(test_retry_after),
+		cmocka_unit_test(test_jitter_is_the_states),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

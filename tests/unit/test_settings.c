@@ -13,7 +13,6 @@
 #include "progress.h"
 #include "settings.h"
 
-
 /* Every secret in these tests holds "s3cret", so that one search finds any that leaks. */
 #define SECRET_MARK "s3cret"
 #define TOKEN "tgt-" SECRET_MARK "-token"
@@ -309,8 +308,8 @@ static void test_url_credentials(void **state)
 static void test_url_token_agrees_with_setting(void **state)
 {
 	static const var vars[MAX_VARS] = {
-	    {"PLUGIN_TARGET_URL", "https://u:" TOKEN "@tgt.example/r"},
-	    {"PLUGIN_TARGET_USERNAME", "bob"}};
+		{"PLUGIN_TARGET_URL", "https://u:" TOKEN "@tgt.example/r"},
+		{"PLUGIN_TARGET_USERNAME", "bob"}};
 	rm_settings s;
 
 	(void)state;
@@ -324,8 +323,8 @@ static void test_url_token_agrees_with_setting(void **state)
 static void test_url_token_is_enough_to_push(void **state)
 {
 	static const var vars[MAX_VARS] = {
-	    {"PLUGIN_TARGET_TOKEN", ""},
-	    {"PLUGIN_TARGET_URL", "https://u:" SECRET_MARK "@tgt.example/r"}};
+		{"PLUGIN_TARGET_TOKEN", ""},
+		{"PLUGIN_TARGET_URL", "https://u:" SECRET_MARK "@tgt.example/r"}};
 	rm_settings s;
 
 	(void)state;
@@ -501,10 +500,10 @@ static void test_ca_cert_file_errors(void **state)
 		size_t len;
 		const char *mentions;
 	} cases[] = {
-	    {"", 0, "BEGIN CERTIFICATE"},
-	    {"not a certificate\n", 18, "BEGIN CERTIFICATE"},
-	    {with_nul, sizeof(with_nul) - 1, "not PEM text"},
-	    {big, (4 << 20) + 1, "larger than 4 MiB"},
+		{"", 0, "BEGIN CERTIFICATE"},
+		{"not a certificate\n", 18, "BEGIN CERTIFICATE"},
+		{with_nul, sizeof(with_nul) - 1, "not PEM text"},
+		{big, (4 << 20) + 1, "larger than 4 MiB"},
 	};
 
 	(void)state;

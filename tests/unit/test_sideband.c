@@ -77,8 +77,10 @@ static void test_route_to_note(void **state)
 	rm_server_note note;
 	rm_error err = {0};
 	rm_sideband sb = {.side = RM_SIDE_SOURCE, .on_data = no_data, .note = &note, .err = &err};
-	static const char progress[] = "\x02" "Compressing objects: 100% (2/2), done.\n";
-	static const char fatal[] = "\x03" "upload-pack: not our ref\n";
+	static const char progress[] = "\x02"
+				       "Compressing objects: 100% (2/2), done.\n";
+	static const char fatal[] = "\x03"
+				    "upload-pack: not our ref\n";
 
 	(void)state;
 	memset(&note, 0, sizeof(note));

@@ -530,9 +530,11 @@ static void check(const session *s, const transcript *t, const char *call_line, 
 
 static stub_remote stub_for(transcript *t, rm_side side, const char *url)
 {
-	stub_remote r = {
-	    .remote = {.side = side, .url = copy(url), .timeout = 30, .exchange = stub_exchange},
-	    .t = t};
+	stub_remote r = {.remote = {.side = side,
+				    .url = copy(url),
+				    .timeout = 30,
+				    .exchange = stub_exchange},
+			 .t = t};
 	return r;
 }
 
