@@ -167,13 +167,17 @@ bench: $(BUILD)/refmirror | deps
 test-bigblob: $(BUILD)/refmirror | deps
 	@REFMIRROR=$(abspath $(BUILD)/refmirror) tests/bench/bigblob
 
-# cppcheck on the C sources; shellcheck, errors and warnings, on every script with a #! line,
-# following what it sources.
+# cppcheck and clang's static analyzer (scan-build, a build of its own in build-scan/) on the C
+# sources; shellcheck, errors and warnings, on every script with a #! line, following what it
+# sources.
 SHELL_SCRIPTS = $(shell grep -lrE '^\#!(/usr)?/bin/(env )?(ba)?sh' .ci scripts tests --exclude-dir=fixtures --exclude-dir=corpus)
 SHELLCHECK = shellcheck -x --source-path=SCRIPTDIR --severity=warning
 lint: | deps
 	cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,portability,performance \
 		--inline-suppr -Iinclude -D_POSIX_C_SOURCE=200809L plugin
+	mkdir -p build-scan
+	scan-build --status-bugs -o build-scan/reports $(MAKE) --no-print-directory -B BUILD=build-scan \
+		NO_DEPS=1 build-scan/refmirror >build-scan/scan.log 2>&1 || { tail -n 20 build-scan/scan.log; exit 1; }
 	$(SHELLCHECK) $(SHELL_SCRIPTS)
 
 format: | deps
@@ -187,4 +191,4 @@ fresh-check: | deps
 	@scripts/fresh-machine-check
 
 clean:
-	rm -rf build build-asan build-tsan build-fuzz
+	rm -rf build build-asan build-tsan build-fuzz build-scan

@@ -323,7 +323,7 @@ static int read_pem_file(char **pem, const char *name, const char *path, rm_erro
 				  name, path, strerror(errno));
 	if (rc == 0 && !b.data)
 		rc = rm_error_set(err, RM_SIDE_NONE, RM_ERR_NO_MEMORY, "%s: out of memory", name);
-	if (rc == 0 && strlen(b.data) != b.len)
+	else if (rc == 0 && strlen(b.data) != b.len)
 		rc = rm_error_set(err, RM_SIDE_NONE, RM_ERR_USAGE, "%s: %.200s is not PEM text",
 				  name, path);
 	fclose(f);
