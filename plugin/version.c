@@ -15,8 +15,8 @@ void rm_version_print(FILE *out)
 	git_libgit2_version(&major, &minor, &rev);
 	fprintf(out, "refmirror %s\n", RM_VERSION);
 	/* libcurl's zlib is the process's zlib: refmirror links no other. */
-	fprintf(out, "libgit2 %d.%d.%d, libcurl %s, OpenSSL %s, zlib %s, cJSON %s\n", major, minor, rev,
-		curl->version, OpenSSL_version(OPENSSL_VERSION_STRING),
+	fprintf(out, "libgit2 %d.%d.%d, libcurl %s, OpenSSL %s, zlib %s, cJSON %s\n", major, minor,
+		rev, curl->version, OpenSSL_version(OPENSSL_VERSION_STRING),
 		curl->libz_version ? curl->libz_version : "none", cJSON_Version());
 #ifdef RM_BUILT_FROM
 	fprintf(out, "built from Debian sources: %s\n", RM_BUILT_FROM);
