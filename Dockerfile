@@ -5,7 +5,10 @@
 #       -e PLUGIN_DRY_RUN=true registry.example.com/refmirror/refmirror:0.1.0
 #
 # Build arguments: VERSION (the image's version label; keep it the binary's, refmirror --version),
-# SOURCE (the repository URL label).
+# LIBRARIES (a label: the library versions refmirror --version prints after its first line),
+# SOURCE (the repository URL label), and PREBUILT with PREBUILT_SHA256: the path, inside the build
+# stage, of a static binary already built by `make static` from this same source, and its SHA-256,
+# used instead of building it again (`make image` mounts it there; see scripts/build-image).
 
 FROM debian:bookworm AS build
 ENV DEBIAN_FRONTEND=noninteractive
@@ -16,9 +19,15 @@ RUN apt-get update \
 WORKDIR /src
 COPY . .
 # Only the sources matter: drop build output a local checkout may hold, then build the fully
-# static binary (build/static/refmirror) and check that it runs.
+# static binary (build/static/refmirror), or take the prebuilt one once its checksum matches, and
+# check that it runs.
+ARG PREBUILT=
+ARG PREBUILT_SHA256=
 RUN rm -rf build build-asan .cache \
-    && make static \
+    && if [ -n "$PREBUILT" ]; then \
+        echo "$PREBUILT_SHA256  $PREBUILT" | sha256sum --check --quiet \
+        && install -D -m 0755 "$PREBUILT" build/static/refmirror; \
+    else make static; fi \
     && build/static/refmirror --version
 # The final image's whole file system: the binary, its license (Apache-2.0 asks that it travel
 # with the binary), the CA bundle, a user and group 65532 to run as, and a world-writable /tmp for
@@ -34,11 +43,13 @@ RUN mkdir -p /rootfs/etc/ssl/certs /rootfs/tmp \
 FROM scratch
 ARG VERSION=0.1.0
 ARG SOURCE=https://github.com/refmirror/refmirror
+ARG LIBRARIES="see refmirror --version"
 LABEL org.opencontainers.image.title="refmirror" \
       org.opencontainers.image.description="Harness CI / Drone plugin that mirrors one git branch or tag from a source repository to a target repository over smart HTTP(S), sending only the change." \
       org.opencontainers.image.source="${SOURCE}" \
       org.opencontainers.image.licenses="Apache-2.0" \
-      org.opencontainers.image.version="${VERSION}"
+      org.opencontainers.image.version="${VERSION}" \
+      org.refmirror.libraries="${LIBRARIES}"
 COPY --from=build /rootfs/ /
 ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt
 USER 65532:65532

@@ -65,10 +65,12 @@ DEPS_lint           = lint
 DEPS_format         = format
 DEPS_format-check   = format
 DEPS_fresh-check    = fresh
+DEPS_image          = image
+DEPS_test-image     = image test
 DEPS_GROUPS := $(if $(filter 1,$(NO_DEPS)),,$(sort $(foreach g,$(MAKECMDGOALS),$(DEPS_$(g)))))
 
 .PHONY: all deps test unit integration test-yaml test-docs demo clean bench test-asan test-tsan test-valgrind static \
-	test-static fuzz fuzz-build lint format format-check fresh-check test-bigblob
+	test-static fuzz fuzz-build lint format format-check fresh-check test-bigblob image test-image
 all: $(BUILD)/refmirror
 
 deps:
@@ -152,6 +154,17 @@ static: | deps
 
 test-static: static | deps
 	@REFMIRROR=$(abspath build/static/refmirror) tests/integration/run
+
+# The plugin image from the Dockerfile with buildah, no Docker engine or registry
+# (scripts/build-image: a local debian:bookworm from debootstrap and the static binary, both
+# cached outside the clone; root only). IMAGE names it (default: plugin.yml's image).
+image: | deps
+	@scripts/build-image $(IMAGE)
+
+# The image run by podman as a Harness runner runs it, against the integration suite's git server
+# (tests/image/run): outputs, exit codes and target states, TLS, file list, user, labels.
+test-image: image | deps
+	@tests/image/run $(IMAGE)
 
 demo: $(BUILD)/refmirror | deps
 	@REFMIRROR=$(abspath $(BUILD)/refmirror) scripts/demo

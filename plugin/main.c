@@ -122,7 +122,7 @@ int main(int argc, char **argv)
 	if (argc > 1) {
 		bool help = strcmp(argv[1], "--help") == 0;
 		if (strcmp(argv[1], "--version") == 0) {
-			printf("refmirror %s\n", RM_VERSION);
+			rm_version_print(stdout);
 			return 0;
 		}
 		fputs(usage, help ? stdout : stderr);
