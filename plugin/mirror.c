@@ -324,8 +324,8 @@ static int peel_target(run *r, rm_decision *d, rm_error *err)
 		return -1;
 	if (peel == RM_PACK_SCAN_PEEL_NOT_A_TAG)
 		return 0;
-	rm_log("source: %s peels to %s the history of %s", rm_oid_short(&r->in.target).hex,
-	       peel == RM_PACK_SCAN_PEEL_IN_HISTORY ? "a commit in" : "no commit in",
+	rm_log("source: %s, peeled, is %s the history of %s", rm_oid_short(&r->in.target).hex,
+	       peel == RM_PACK_SCAN_PEEL_IN_HISTORY ? "a commit in" : "not in",
 	       rm_oid_short(&r->in.source).hex);
 	r->in.ancestry = peel == RM_PACK_SCAN_PEEL_IN_HISTORY ? RM_ANCESTRY_YES : RM_ANCESTRY_NO;
 	*d = rm_decide(&r->in);

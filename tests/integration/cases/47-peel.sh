@@ -22,8 +22,8 @@ peel_row() { # SRC-LETTER TAGGED-LETTER OLD RESULT EXIT AFTER-LETTER-OR-atag [LO
 	[ -z "${7:-}" ] || assert_log "$7" "the peel answer"
 	assert_fsck "$tn"
 }
-t peel/tag-of-ancestor-fast-forward peel_row D B - fast_forward 0 D 'peels to a commit in'
-t peel/tag-of-source-itself-fast-forward peel_row B B - fast_forward 0 B 'peels to a commit in'
-t peel/tag-of-root-fast-forward peel_row D A - fast_forward 0 D 'peels to a commit in'
-t peel/tag-not-ancestor-not-fast-forward peel_row C B - not_fast_forward 2 atag 'peels to no commit in'
-t peel/tag-not-ancestor-old-forced peel_row C B B forced 0 C 'peels to no commit in'
+t peel/tag-of-ancestor-fast-forward peel_row D B - fast_forward 0 D 'peeled, is a commit in'
+t peel/tag-of-source-itself-fast-forward peel_row B B - fast_forward 0 B 'peeled, is a commit in'
+t peel/tag-of-root-fast-forward peel_row D A - fast_forward 0 D 'peeled, is a commit in'
+t peel/tag-not-ancestor-not-fast-forward peel_row C B - not_fast_forward 2 atag 'peeled, is not in'
+t peel/tag-not-ancestor-old-forced peel_row C B B forced 0 C 'peeled, is not in'
