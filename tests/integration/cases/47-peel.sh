@@ -27,3 +27,33 @@ t peel/tag-of-source-itself-fast-forward peel_row B B - fast_forward 0 B 'peeled
 t peel/tag-of-root-fast-forward peel_row D A - fast_forward 0 D 'peeled, is a commit in'
 t peel/tag-not-ancestor-not-fast-forward peel_row C B - not_fast_forward 2 atag 'peeled, is not in'
 t peel/tag-not-ancestor-old-forced peel_row C B B forced 0 C 'peeled, is not in'
+
+# T, on the source's other branch, is a commit with a 256 KiB incompressible blob that is not in
+# the history of S: the peel fetch's first object, the commit, says "no"; the fetch stops at its
+# 64 KiB limit instead of reading the blob.
+peel_stops_early() {
+	local sn tn sp big received
+	sn=$(rname src) tn=$(rname tgt)
+	seed_repo "$sn" branch D refs/custom/x
+	repo_create "$tn" >/dev/null || { fail "cannot create repo $tn"; return; }
+	sp=$(repo_path "$sn")
+	{
+		printf 'blob\nmark :1\ndata 262144\n'
+		head -c 262144 /dev/zero | openssl enc -aes-128-ctr -nosalt \
+			-K 000102030405060708090a0b0c0d0e0f -iv 0000000000000000000000000000abcd
+		printf '\ncommit refs/heads/other\nmark :2\ncommitter T <t@example.com> 1800000000 +0000\n'
+		printf 'data 4\nbig\nfrom %s\nM 100644 :1 big.bin\n\n' "$(c A)"
+	} | git -C "$sp" fast-import --quiet || { fail "fast-import failed"; return; }
+	big=$(ref_value "$sn" refs/heads/other)
+	git -C "$sp" push -q "$(repo_path "$tn")" "$big:refs/custom/x" || { fail "seeding $tn failed"; return; }
+	run_mirror "$sn" "$tn" refs/custom/x
+	assert_exit 2
+	assert_result not_fast_forward
+	assert_log 'peeled, is not in the history of' "the peel answer"
+	assert_pack_bytes zero
+	assert_target_ref "$tn" refs/custom/x "$big"
+	received=$(sed -n 's/.*transfer: \([0-9]*\) bytes received from the source.*/\1/p' "$M_LOG")
+	[ -n "$received" ] && [ "$received" -lt 131072 ] ||
+		fail "$received bytes from the source to learn not_fast_forward (T holds a 256 KiB blob)"
+}
+t peel/commit-not-ancestor-read-no-further peel_stops_early
