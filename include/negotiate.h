@@ -9,6 +9,7 @@
 #include "error.h"
 #include "http.h"
 #include "oid.h"
+#include "pack_scan.h"
 #include "upload_pack.h"
 
 typedef enum rm_source_holds {
@@ -23,5 +24,13 @@ typedef enum rm_source_holds {
  * negotiation answer was cut short" (RM_ERR_NETWORK, transient). */
 int rm_source_holds_object(rm_remote *src, const rm_source_info *info, const rm_oid *want,
 			   const rm_oid *have, rm_source_holds *answer, rm_error *err);
+
+/* SPEC 4's T peeled to its commit, as git's push does before its ancestry question: one fetch
+ * of "want `target`, have `source`, done" (protocol v2 only: a v0 source refuses a want it did
+ * not advertise), its pack read for the peel question (pack_scan.h) and dropped. 0 with *answer
+ * (never RM_PACK_SCAN_PEEL_UNKNOWN), or -1 with *err: the fetch's errors, a pack error, or
+ * "source: cannot tell what <T> peels to (<why>); nothing was pushed" (RM_ERR_PACK). */
+int rm_source_peel_target(rm_remote *src, const rm_source_info *info, const rm_oid *target,
+			  const rm_oid *source, rm_pack_scan_peel *answer, rm_error *err);
 
 #endif

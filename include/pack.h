@@ -52,6 +52,14 @@ int rm_pack_scan_for_child_of(rm_pack *p, const rm_oid *parent, bool hold_unless
  * after rm_pack_scan_for_child_of. */
 rm_pack_scan_answer rm_pack_child_of(const rm_pack *p, const char **why);
 
+/* Writer, before its first write: reads the pack for the peel question (pack_scan.h). 0, or -1
+ * with *err (out of memory). */
+int rm_pack_scan_for_peel(rm_pack *p, rm_error *err);
+
+/* Writer, once it ended: the peel question's answer, *why as for rm_pack_child_of. Only after
+ * rm_pack_scan_for_peel. */
+rm_pack_scan_peel rm_pack_peel(const rm_pack *p, const char **why);
+
 /* Writer, once it ended: true when rm_pack_finish found the pack whole and its checksum right,
  * but held its trailer back because the scan did not answer yes. */
 bool rm_pack_held_back(const rm_pack *p);

@@ -38,6 +38,25 @@ typedef struct rm_pack_scan rm_pack_scan;
  * memory. Free with rm_pack_scan_free. */
 rm_pack_scan *rm_pack_scan_new(const rm_oid *parent);
 
+/* The peel question, asked of a pack made with "want T, have S" (T a ref's value on the target,
+ * S its value on the source): what T peels to, and whether that is in the history of S. Such a
+ * pack holds the objects reachable from T and not from S: nothing when T is no tag object and
+ * S reaches it; only T's chain of tag objects when T peels to an object that S reaches; else
+ * also that object. */
+typedef enum rm_pack_scan_peel {
+	RM_PACK_SCAN_PEEL_NOT_A_TAG,	  /* no objects: T is no tag object, and S reaches it */
+	RM_PACK_SCAN_PEEL_IN_HISTORY,	  /* only tags, peeling to a commit that S reaches */
+	RM_PACK_SCAN_PEEL_NOT_IN_HISTORY, /* an object other than a tag (answered at its header,
+					   * the rest unread), or tags peeling to no commit */
+	RM_PACK_SCAN_PEEL_UNKNOWN,	  /* see `why` (a delta among the tags, bytes that do not
+					   * parse, a pack that ended early) */
+} rm_pack_scan_peel;
+
+/* Starts reading a pack for the peel question: tags are inflated and their "type" line read;
+ * the first object of another type settles the answer. NULL when out of memory. Free with
+ * rm_pack_scan_free. */
+rm_pack_scan *rm_pack_scan_new_peel(void);
+
 /* Takes the next bytes of the pack, in pieces of any size. Never fails: a problem makes the
  * answer RM_PACK_SCAN_UNKNOWN, and the bytes after the answer is settled are skipped. Bytes past
  * the last object (the trailer) are ignored. */
@@ -47,6 +66,10 @@ void rm_pack_scan_update(rm_pack_scan *s, const void *data, size_t len);
  * only once every object of the pack was read; else UNKNOWN, with *why (static or owned by
  * `s`, valid while it lives) saying why. `why` may be NULL. */
 rm_pack_scan_answer rm_pack_scan_answer_now(const rm_pack_scan *s, const char **why);
+
+/* The peel question's answer for the bytes taken so far (only after rm_pack_scan_new_peel);
+ * *why as for rm_pack_scan_answer_now. */
+rm_pack_scan_peel rm_pack_scan_peel_now(const rm_pack_scan *s, const char **why);
 
 /* NULL is fine. */
 void rm_pack_scan_free(rm_pack_scan *s);

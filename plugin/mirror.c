@@ -313,8 +313,28 @@ static void log_what_would_be_done(const run *r, const rm_decision *d)
 	       r->refname, rm_oid_short(&r->in.target).hex, rm_oid_short(new_value).hex);
 }
 
+/* T peeled before the ancestry question (SPEC 4): a tag object's answer comes from the peel
+ * pack; T that is no tag object (an empty peel pack) is left to the pack of S. */
+static int peel_target(run *r, rm_decision *d, rm_error *err)
+{
+	rm_pack_scan_peel peel;
+
+	if (rm_source_peel_target(&r->src, &r->source_info, &r->in.target, &r->in.source, &peel,
+				  err) < 0)
+		return -1;
+	if (peel == RM_PACK_SCAN_PEEL_NOT_A_TAG)
+		return 0;
+	rm_log("source: %s, peeled, is %s the history of %s", rm_oid_short(&r->in.target).hex,
+	       peel == RM_PACK_SCAN_PEEL_IN_HISTORY ? "a commit in" : "not in",
+	       rm_oid_short(&r->in.source).hex);
+	r->in.ancestry = peel == RM_PACK_SCAN_PEEL_IN_HISTORY ? RM_ANCESTRY_YES : RM_ANCESTRY_NO;
+	*d = rm_decide(&r->in);
+	return 0;
+}
+
 /* Before any pack: a source that does not hold T cannot have it in the history of S, so the
- * answer "no" costs one small request (SPEC 4). Otherwise the pack answers. */
+ * answer "no" costs one small request (SPEC 4). A source that holds it is asked what T peels
+ * to (protocol v2). Otherwise the pack answers. */
 static int ask_source_for_target(run *r, rm_decision *d, rm_error *err)
 {
 	rm_source_holds holds;
@@ -322,6 +342,8 @@ static int ask_source_for_target(run *r, rm_decision *d, rm_error *err)
 	if (rm_source_holds_object(&r->src, &r->source_info, &r->in.source, &r->in.target, &holds,
 				   err) < 0)
 		return -1;
+	if (holds == RM_SOURCE_HOLDS_YES && r->source_info.version == 2)
+		return peel_target(r, d, err);
 	if (holds != RM_SOURCE_HOLDS_NO)
 		return 0;
 	rm_log("source: does not hold %s, so it is no ancestor of %s",

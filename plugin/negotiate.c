@@ -4,6 +4,7 @@
 
 #include "advert.h"
 #include "buf.h"
+#include "pack.h"
 #include "pktline.h"
 #include "request.h"
 #include "smart_http.h"
@@ -125,5 +126,49 @@ int rm_source_holds_object(rm_remote *src, const rm_source_info *info, const rm_
 					      "the negotiation answer was cut short");
 	if (rc == 0)
 		*answer = n.acked ? RM_SOURCE_HOLDS_YES : RM_SOURCE_HOLDS_NO;
+	return rc;
+}
+
+/* The pack of "want T, have S" is T's chain of tags when T peels to a commit that S reaches:
+ * small. Past this, it holds more than tags, and its first object already said so. */
+#define PEEL_PACK_LIMIT (64u << 10)
+
+/* Reads the peel pack: an answer, or -1 with *err. "Not in the history" at the first object
+ * other than a tag stands even when the fetch then failed (at the limit): the pack is not read
+ * further. Every other answer needs the whole pack, its checksum right. */
+static int read_peel_pack(rm_remote *src, const rm_source_info *info, const rm_oid *target,
+			  const rm_oid *source, rm_pack *pack, rm_pack_scan_peel *answer,
+			  rm_error *err)
+{
+	const char *why;
+	int rc = rm_fetch_pack(src, info, target, source, 1, false, pack, err);
+
+	if (rc == 0)
+		rc = rm_pack_finish(pack, err);
+	*answer = rm_pack_peel(pack, &why);
+	if (*answer == RM_PACK_SCAN_PEEL_NOT_IN_HISTORY) {
+		rm_error_clear(err);
+		return 0;
+	}
+	if (rc < 0)
+		return -1;
+	if (*answer == RM_PACK_SCAN_PEEL_UNKNOWN)
+		return rm_error_set(err, RM_SIDE_SOURCE, RM_ERR_PACK,
+				    "cannot tell what %s peels to (%s); nothing was pushed",
+				    rm_oid_short(target).hex, why);
+	return 0;
+}
+
+int rm_source_peel_target(rm_remote *src, const rm_source_info *info, const rm_oid *target,
+			  const rm_oid *source, rm_pack_scan_peel *answer, rm_error *err)
+{
+	rm_pack *pack = NULL;
+	int rc = rm_pack_open_sink(&pack, PEEL_PACK_LIMIT, err);
+
+	if (rc == 0)
+		rc = rm_pack_scan_for_peel(pack, err);
+	if (rc == 0)
+		rc = read_peel_pack(src, info, target, source, pack, answer, err);
+	rm_pack_free(pack);
 	return rc;
 }

@@ -23,7 +23,7 @@ enum writer_state { RELAY_WRITING, RELAY_VERIFIED, RELAY_FAILED };
  * and reader_gone. */
 struct rm_pack {
 	rm_pack_check *check;	/* header, size limit and trailer, on every pack */
-	rm_pack_scan *scan;	/* the ancestry question, when asked */
+	rm_pack_scan *scan;	/* the ancestry or the peel question, when asked */
 	bool hold_unless_child; /* the trailer goes out only if the scan answers yes */
 	bool held_back;		/* a whole, verified pack whose trailer the scan kept back */
 
@@ -98,6 +98,19 @@ int rm_pack_scan_for_child_of(rm_pack *p, const rm_oid *parent, bool hold_unless
 		return rm_error_set(err, RM_SIDE_NONE, RM_ERR_NO_MEMORY, "pack: out of memory");
 	p->hold_unless_child = hold_unless_child;
 	return 0;
+}
+
+int rm_pack_scan_for_peel(rm_pack *p, rm_error *err)
+{
+	p->scan = rm_pack_scan_new_peel();
+	if (!p->scan)
+		return rm_error_set(err, RM_SIDE_NONE, RM_ERR_NO_MEMORY, "pack: out of memory");
+	return 0;
+}
+
+rm_pack_scan_peel rm_pack_peel(const rm_pack *p, const char **why)
+{
+	return rm_pack_scan_peel_now(p->scan, why);
 }
 
 bool rm_pack_held_back(const rm_pack *p)

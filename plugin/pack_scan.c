@@ -8,7 +8,7 @@
 #include <string.h>
 #include <zlib.h>
 
-enum obj_type { OBJ_COMMIT = 1, OBJ_OFS_DELTA = 6, OBJ_REF_DELTA = 7 };
+enum obj_type { OBJ_COMMIT = 1, OBJ_TAG = 4, OBJ_OFS_DELTA = 6, OBJ_REF_DELTA = 7 };
 
 enum state {
 	READ_PACK_HEADER,
@@ -38,6 +38,11 @@ struct rm_pack_scan {
 	const char *why; /* why the answer is UNKNOWN */
 	char why_buf[160];
 	bool found;
+
+	/* The peel question (rm_pack_scan_new_peel): tags are read, anything else ends the scan. */
+	bool peel;
+	bool other_object;			/* an object other than a tag */
+	size_t tags_of_commits, tags_of_others; /* tags by the type of the object they name */
 
 	uint64_t pos; /* pack offset of the next byte */
 	unsigned char header[PACK_HEADER_LEN];
@@ -90,6 +95,38 @@ rm_pack_scan *rm_pack_scan_new(const rm_oid *parent)
 	s->state = READ_PACK_HEADER;
 	s->why = "the pack ended before its last object";
 	return s;
+}
+
+rm_pack_scan *rm_pack_scan_new_peel(void)
+{
+	rm_oid none = {""};
+	rm_pack_scan *s = rm_pack_scan_new(&none);
+
+	if (s)
+		s->peel = true;
+	return s;
+}
+
+/* Counts a tag by its "type" header line: the type of the object it names. */
+static void add_tag(rm_pack_scan *s, const unsigned char *data, size_t len)
+{
+	const char *line = (const char *)data, *end = line + len;
+
+	while (line < end && *line != '\n') {
+		const char *eol = memchr(line, '\n', (size_t)(end - line));
+		if (!eol)
+			break;
+		if ((size_t)(eol - line) > 5 && memcmp(line, "type ", 5) == 0) {
+			size_t n = (size_t)(eol - line) - 5;
+			if (n == 6 && memcmp(line + 5, "commit", 6) == 0)
+				s->tags_of_commits++;
+			else if (n != 3 || memcmp(line + 5, "tag", 3) != 0)
+				s->tags_of_others++;
+			return;
+		}
+		line = eol + 1;
+	}
+	settle_unknown_at(s, "a tag without a type line");
 }
 
 /* Walks the "parent <hex>" lines of a commit's header (they end at its first empty line). */
@@ -279,6 +316,8 @@ static void end_object(rm_pack_scan *s)
 	if (s->keep && s->obj_type == OBJ_COMMIT) {
 		add_commit(s, s->out, s->out_len);
 		s->out = NULL;
+	} else if (s->keep && s->obj_type == OBJ_TAG) {
+		add_tag(s, s->out, s->out_len);
 	} else if (s->keep) {
 		resolve_commit_delta(s);
 	}
@@ -292,12 +331,12 @@ static void end_object(rm_pack_scan *s)
 /* The object's header is read: decides what to keep, then inflates. */
 static void start_inflate(rm_pack_scan *s)
 {
-	s->keep = s->obj_type == OBJ_COMMIT || s->base;
+	s->keep = s->obj_type == OBJ_COMMIT || s->base || (s->peel && s->obj_type == OBJ_TAG);
 	if (s->keep && s->base && !s->base->data)
 		return settle_unknown_at(s, "a commit's delta base was dropped (over 32 MiB of "
 					    "commits kept)");
 	if (s->keep && s->obj_size > RM_PACK_SCAN_MAX_COMMIT)
-		return settle_unknown_at(s, "a commit over 16 MiB");
+		return settle_unknown_at(s, "a commit or tag over 16 MiB");
 	s->out_len = 0;
 	if (s->keep && !(s->out = malloc(s->obj_size ? s->obj_size : 1)))
 		return settle_unknown(s, "out of memory");
@@ -334,6 +373,16 @@ static void read_pack_header(rm_pack_scan *s, unsigned char c)
 	s->state = s->objects ? READ_OBJECT_HEADER : ALL_READ;
 }
 
+/* The peel question: an object other than a tag settles it; a delta (whose type would need its
+ * base) is read as unknown. */
+static void read_other_than_tag(rm_pack_scan *s)
+{
+	if (s->obj_type == OBJ_OFS_DELTA || s->obj_type == OBJ_REF_DELTA)
+		return settle_unknown_at(s, "a delta where only tags were expected");
+	s->other_object = true;
+	s->state = SETTLED;
+}
+
 static void read_object_header(rm_pack_scan *s, unsigned char c)
 {
 	if (s->varint_shift == 0) {
@@ -355,6 +404,8 @@ static void read_object_header(rm_pack_scan *s, unsigned char c)
 		return settle_unknown_at(s, "an object of no known type");
 	s->base_offset = 0;
 	s->base_oid_len = 0;
+	if (s->peel && s->obj_type != OBJ_TAG)
+		return read_other_than_tag(s);
 	if (s->obj_type == OBJ_OFS_DELTA)
 		s->state = READ_OFS_BASE;
 	else if (s->obj_type == OBJ_REF_DELTA)
@@ -464,6 +515,23 @@ rm_pack_scan_answer rm_pack_scan_answer_now(const rm_pack_scan *s, const char **
 	if (why)
 		*why = s->why;
 	return RM_PACK_SCAN_UNKNOWN;
+}
+
+rm_pack_scan_peel rm_pack_scan_peel_now(const rm_pack_scan *s, const char **why)
+{
+	if (why)
+		*why = "";
+	if (s->other_object)
+		return RM_PACK_SCAN_PEEL_NOT_IN_HISTORY;
+	if (s->state == ALL_READ && s->objects == 0)
+		return RM_PACK_SCAN_PEEL_NOT_A_TAG;
+	if (s->state == ALL_READ && s->tags_of_others)
+		return RM_PACK_SCAN_PEEL_NOT_IN_HISTORY;
+	if (s->state == ALL_READ && s->tags_of_commits)
+		return RM_PACK_SCAN_PEEL_IN_HISTORY;
+	if (why)
+		*why = s->state == ALL_READ ? "tags that name no object outside the pack" : s->why;
+	return RM_PACK_SCAN_PEEL_UNKNOWN;
 }
 
 void rm_pack_scan_free(rm_pack_scan *s)

@@ -6,7 +6,8 @@
 # shellcheck source=proxy.sh
 . "$(dirname "${BASH_SOURCE[0]}")/proxy.sh"
 
-FETCH='command=fetch[\s\S]*0009done'  # the v2 fetch of the pack (its body ends with done)
+FETCH='command=fetch[\s\S]*ofs-delta[\s\S]*0009done'  # the v2 fetch of the pack (ofs-delta, done)
+PEEL='command=fetch(?![\s\S]*ofs-delta)[\s\S]*0009done' # the v2 fetch that asks what T peels to
 NEGOTIATE='command=fetch(?![\s\S]*0009done)' # the v2 fetch round that asks whether the source holds T
 PUSH='^POST\s\S*/git-receive-pack\s'   # the push request (no spaces: rules split on them)
 SOURCE_ADV='service=git-upload-pack'   # the source's ref advertisement
@@ -28,15 +29,20 @@ assert_old_or_new() { # OLD NEW (SHAs; empty = absent)
 }
 
 # fault EXIT KIND RULE [VAR=VALUE...]: mirrors through the proxy with RULE: a fast-forward of D
-# over B (KIND ff: the source is asked whether it holds B, then the pack's commits answer the
-# ancestry question on the way) or a creation of D (KIND create: the pack is only relayed), and
-# wants exit code EXIT with the target consistent with it.
+# over B (KIND ff: the source is asked whether it holds B and what B peels to, an empty pack,
+# then the pack's commits answer the ancestry question on the way), a fast-forward of D over a tag
+# object of B (KIND peel: the peel fetch's pack, the tag, answers) or a creation of D (KIND
+# create: the pack is only relayed), and wants exit code EXIT with the target consistent with it.
 fault() {
 	local want=$1 kind=$2 rule=$3 old result
 	shift 3
 	case $kind in
 	ff) pair branch D B; old=$(c B) result=fast_forward ;;
 	create) pair branch D -; old= result=created ;;
+	peel) # refs/custom/x at a tag object of B on the target (the source holds it too), D on the source
+		pair branch D - refs/custom/x
+		seed_ref "$TN" "$REF" "$(obj atag B)" && seed_ref "$SN" refs/tags/v1 "$(obj atag B)"
+		old=$(obj atag B) result=fast_forward ;;
 	esac
 	proxy_start "$rule" || return
 	MIRROR_BASE=$PROXY_BASE run_mirror "$SN" "$TN" "$REF" PLUGIN_RETRIES=0 "$@"

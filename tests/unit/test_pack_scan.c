@@ -15,7 +15,8 @@
 /* Packs made by git pack-objects from a generated history, as a source makes them for
  * "want S, have T": the scanner answers whether some commit in them has T as a parent. The
  * history: 30 commits on main whose long, nearly equal messages deltify against each other
- * (ofs-delta or ref-delta), a side branch from main~25, and a commit with a 1 MiB random blob. */
+ * (ofs-delta or ref-delta), a side branch from main~25, and a commit with a 1 MiB random blob;
+ * annotated tags: t1 on main~20, nested on t1, t2 on side, tree on main~20's tree. */
 
 static char repo[256];
 
@@ -28,7 +29,9 @@ static const char history[] =
 	"git checkout -q -b side main~25; echo s >s; git add s; git commit -qm side;"
 	"git checkout -q -b big main; head -c 1048576 /dev/urandom >b; git add b; git commit -qm "
 	"big;"
-	"git checkout -q main";
+	"git checkout -q main;"
+	"git tag -a -m t1 t1 main~20; git tag -a -m nested nested t1; git tag -a -m t2 t2 side;"
+	"git tag -a -m tree tree main~20^{tree}";
 
 typedef struct scan_case {
 	const char *name;
@@ -245,6 +248,77 @@ static void test_unknown_ref_delta_base(void **state)
 	free(pack);
 }
 
+/* The peel question, asked of packs made as for "want T, have S". */
+typedef struct peel_case {
+	const char *name;
+	const char *revs;
+	rm_pack_scan_peel expected;
+} peel_case;
+
+static const peel_case peel_cases[] = {
+	{"a tag of a commit in the history", "t1;^main", RM_PACK_SCAN_PEEL_IN_HISTORY},
+	{"a tag of a tag of a commit in the history", "nested;^main", RM_PACK_SCAN_PEEL_IN_HISTORY},
+	{"a tag of S itself", "t1;^main~20", RM_PACK_SCAN_PEEL_IN_HISTORY},
+	{"a tag of a commit not in the history", "t2;^main", RM_PACK_SCAN_PEEL_NOT_IN_HISTORY},
+	{"a tag of a tree in the history", "tree;^main", RM_PACK_SCAN_PEEL_NOT_IN_HISTORY},
+	{"a commit in the history: an empty pack", "main~20;^main", RM_PACK_SCAN_PEEL_NOT_A_TAG},
+	{"a commit not in the history", "side;^main", RM_PACK_SCAN_PEEL_NOT_IN_HISTORY},
+};
+
+/* Feeds the bytes in pieces of `piece` (0: random sizes) and returns the peel answer. */
+static rm_pack_scan_peel scan_peel(const unsigned char *data, size_t len, size_t piece)
+{
+	rm_pack_scan *s = rm_pack_scan_new_peel();
+	rm_pack_scan_peel a;
+
+	assert_non_null(s);
+	for (size_t at = 0; at < len;) {
+		size_t n = piece ? piece : 1 + (size_t)rand() % 50;
+		if (n > len - at)
+			n = len - at;
+		rm_pack_scan_update(s, data + at, n);
+		at += n;
+	}
+	a = rm_pack_scan_peel_now(s, NULL);
+	rm_pack_scan_free(s);
+	return a;
+}
+
+static void test_peel_answers(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < RM_ARRAY_SIZE(peel_cases); i++) {
+		const peel_case *pc = &peel_cases[i];
+		scan_case c = {pc->name, pc->revs, OFS, NULL, RM_PACK_SCAN_NO};
+		size_t len;
+		unsigned char *pack = make_pack(&c, &len);
+
+		print_message("# %s (%zu bytes)\n", pc->name, len);
+		assert_int_equal(scan_peel(pack, len, len), pc->expected);
+		assert_int_equal(scan_peel(pack, len, 1), pc->expected);
+		assert_int_equal(scan_peel(pack, len, 0), pc->expected);
+		free(pack);
+	}
+}
+
+/* A pack of tags cut anywhere before its last object ends answers "unknown"; one whose first
+ * object is no tag answers "not in the history" from that object's header on (3 bytes here). */
+static void test_peel_cut_packs(void **state)
+{
+	scan_case tags = {"nested", "nested;^main", OFS, NULL, RM_PACK_SCAN_NO};
+	scan_case commits = {"side", "side;^main", OFS, NULL, RM_PACK_SCAN_NO};
+	size_t len, clen;
+	unsigned char *pack = make_pack(&tags, &len), *cpack = make_pack(&commits, &clen);
+
+	(void)state;
+	for (size_t cut = 0; cut < len - 20; cut++)
+		assert_int_equal(scan_peel(pack, cut, 0), RM_PACK_SCAN_PEEL_UNKNOWN);
+	assert_int_equal(scan_peel(cpack, 12, 0), RM_PACK_SCAN_PEEL_UNKNOWN);
+	assert_int_equal(scan_peel(cpack, 15, 0), RM_PACK_SCAN_PEEL_NOT_IN_HISTORY);
+	free(pack);
+	free(cpack);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -252,6 +326,8 @@ int main(void)
 		cmocka_unit_test(test_cut_packs),
 		cmocka_unit_test(test_damage_and_garbage),
 		cmocka_unit_test(test_unknown_ref_delta_base),
+		cmocka_unit_test(test_peel_answers),
+		cmocka_unit_test(test_peel_cut_packs),
 	};
 	return cmocka_run_group_tests(tests, make_history, remove_history);
 }

@@ -80,6 +80,7 @@ typedef struct session {
 	rm_oid value;
 	rm_pack *fetched;
 	rm_source_holds holds;
+	rm_pack_scan_peel peel;
 } session;
 
 static int hex_digit(char c)
@@ -443,6 +444,15 @@ static int call_holds(session *s, char *args)
 	return rm_source_holds_object(&s->src.remote, &s->info, &w, &h, &s->holds, &s->err);
 }
 
+/* "peel TARGET SOURCE" after a "read-ref": what does TARGET peel to, for SOURCE's history? */
+static int call_peel(session *s, char *args)
+{
+	char *target = strtok(args, " "), *source = strtok(NULL, " ");
+	rm_oid t = oid_arg(target), src = oid_arg(source);
+
+	return rm_source_peel_target(&s->src.remote, &s->info, &t, &src, &s->peel, &s->err);
+}
+
 static int call(session *s, transcript *t, char *line)
 {
 	char *args = strchr(line, ' ');
@@ -461,6 +471,8 @@ static int call(session *s, transcript *t, char *line)
 		return call_fetch(s, args);
 	if (strcmp(line, "holds") == 0)
 		return call_holds(s, args);
+	if (strcmp(line, "peel") == 0)
+		return call_peel(s, args);
 	if (strcmp(line, "push") == 0)
 		return call_push(s, t, args);
 	fail_msg("%s: unknown call '%s'", t->path, line);
@@ -487,7 +499,8 @@ static void check_fetched_pack(const session *s, const transcript *t)
 }
 
 /* One expectation: "exit N" (0: success), "error TEXT", "transient yes|no", "retry-after N",
- * "value HEX|-", "version N", "refs N", "url SIDE URL", "pack", "holds yes|no|unasked". */
+ * "value HEX|-", "version N", "refs N", "url SIDE URL", "pack", "holds yes|no|unasked",
+ * "peel in-history|not-in-history|not-a-tag". */
 static void check(const session *s, const transcript *t, const char *call_line, const char *x)
 {
 	const char *arg = strchr(x, ' ') ? strchr(x, ' ') + 1 : "";
@@ -510,6 +523,11 @@ static void check(const session *s, const transcript *t, const char *call_line, 
 			 s->holds == RM_SOURCE_HOLDS_YES  ? "yes"
 			 : s->holds == RM_SOURCE_HOLDS_NO ? "no"
 							  : "unasked");
+	else if (IS("peel"))
+		snprintf(got, sizeof(got), "%s",
+			 s->peel == RM_PACK_SCAN_PEEL_IN_HISTORY       ? "in-history"
+			 : s->peel == RM_PACK_SCAN_PEEL_NOT_IN_HISTORY ? "not-in-history"
+								       : "not-a-tag");
 	else if (IS("version"))
 		snprintf(got, sizeof(got), "%d", s->info.version);
 	else if (IS("refs"))

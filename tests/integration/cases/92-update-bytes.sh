@@ -109,23 +109,31 @@ diverged_answered_without_history() {
 }
 t transfer/diverged-target-answered-without-history diverged_answered_without_history
 
-# The source holds T (on another branch) but T is not an ancestor of S: the pack is relayed with
-# "have T", its commits answer "no", and its trailer is held back: the target refuses the
-# truncated pack whole and keeps T (not_fast_forward). With O = T the same pack completes the
-# push (forced).
-held_back_on_no() { # OLD|- RESULT EXIT AFTER
+# The source holds T (on another branch) but T is not an ancestor of S. A v2 source is asked what
+# T peels to ("want T, have S, done"): the pack's first object, the commit T, says "no" before any
+# pack of S (not_fast_forward, nothing relayed), and with O = T the push goes ahead (forced).
+# A v0 source is not asked: the pack is relayed with "have T", its commits answer "no", and its
+# trailer is held back: the target refuses the truncated pack whole and keeps T.
+held_back_on_no() { # BASE OLD|- RESULT EXIT AFTER
 	local vars=()
 	pair branch D C
 	seed_ref "$SN" refs/heads/other "$(c C)"
-	[ "$1" = - ] || vars+=(PLUGIN_REFERENCE_SHA_OLD="$(c "$1")")
-	run_mirror "$SN" "$TN" "$REF" "${vars[@]}"
-	assert_exit "$3"
-	assert_result "$2"
+	[ "$2" = - ] || vars+=(PLUGIN_REFERENCE_SHA_OLD="$(c "$2")")
+	MIRROR_BASE=$1 run_mirror "$SN" "$TN" "$REF" "${vars[@]}"
+	assert_exit "$4"
+	assert_result "$3"
 	assert_no_log 'does not hold' "the source's NAK (it holds T)"
-	[ "$3" = 0 ] || assert_log 'the push was abandoned before the pack.s checksum' "the abandoned push"
-	assert_refs "$TN" "$(c "$4") $REF"
-	assert_output MIRROR_TARGET_SHA_AFTER "$(c "$4")"
+	if [ "$1" = "$HTTP_BASE" ]; then
+		assert_log 'source: [0-9a-f]+, peeled, is not in the history of' "the peel answer"
+	elif [ "$4" != 0 ]; then
+		assert_log 'the push was abandoned before the pack.s checksum' "the abandoned push"
+	fi
+	[ "$1$4" != "${HTTP_BASE}2" ] || assert_pack_bytes zero
+	assert_refs "$TN" "$(c "$5") $REF"
+	assert_output MIRROR_TARGET_SHA_AFTER "$(c "$5")"
 	assert_fsck "$TN"
 }
-t transfer/source-holds-t-not-ancestor-held-back held_back_on_no - not_fast_forward 2 C
-t transfer/source-holds-t-not-ancestor-forced held_back_on_no C forced 0 D
+t transfer/source-holds-t-not-ancestor-peeled held_back_on_no "$HTTP_BASE" - not_fast_forward 2 C
+t transfer/source-holds-t-not-ancestor-forced held_back_on_no "$HTTP_BASE" C forced 0 D
+t transfer/v0-source-holds-t-not-ancestor-held-back held_back_on_no "$HTTP_V0_BASE" - not_fast_forward 2 C
+t transfer/v0-source-holds-t-not-ancestor-forced held_back_on_no "$HTTP_V0_BASE" C forced 0 D

@@ -62,8 +62,8 @@ deadline_in_flight() { # RULE KIND EXIT SIDE
 	assert_no_log 'no progress for' "the timeout"
 	assert_output MIRROR_RESULT failed
 }
-t deadline/fetch-stalled deadline_in_flight 'fault=stall match=command=fetch[\s\S]*0009done' ff 1 source
-t deadline/relayed-fetch-stalled deadline_in_flight 'fault=stall match=command=fetch[\s\S]*0009done' create 1 source
+t deadline/fetch-stalled deadline_in_flight 'fault=stall match=command=fetch[\s\S]*ofs-delta[\s\S]*0009done' ff 1 source
+t deadline/relayed-fetch-stalled deadline_in_flight 'fault=stall match=command=fetch[\s\S]*ofs-delta[\s\S]*0009done' create 1 source
 t deadline/push-stalled deadline_in_flight 'fault=stall match=^POST\s\S*/git-receive-pack\s count=9' ff 4 target
 t deadline/relayed-push-stalled deadline_in_flight 'fault=stall match=^POST\s\S*/git-receive-pack\s count=9' create 4 target
 t deadline/source-advertisement-stalled deadline_in_flight 'fault=stall match=service=git-upload-pack' ff 1 source
@@ -88,7 +88,7 @@ t deadline/zero-is-none no_deadline
 # says so, with the last progress line the source sent before the pack (which line depends on
 # how the server interleaves its channels).
 preparing() { # KIND
-	through 'fault=pause seconds=11 match=command=fetch[\s\S]*0009done' "$1" 0
+	through 'fault=pause seconds=11 match=command=fetch[\s\S]*ofs-delta[\s\S]*0009done' "$1" 0
 	assert_log '^refmirror: source: preparing the pack \(server: [^ ].*\)$' "the progress line"
 	[ "$(grep -c 'preparing the pack' "$M_LOG")" -le 2 ] || fail "more than one line per 10 s"
 }
@@ -102,6 +102,6 @@ under_way() { # RULE KIND PHASE
 	assert_log "^refmirror: $3: [0-9.]+ (B|KiB), [0-9.]+ (B|KiB)/s\$" "the $3 line"
 	assert_no_log 'preparing the pack' "a line for the phase before"
 }
-t progress/relaying under_way 'fault=pause in_pack=1 seconds=11 match=command=fetch[\s\S]*0009done' create relaying
-t progress/relaying-fast-forward under_way 'fault=pause in_pack=1 seconds=11 match=command=fetch[\s\S]*0009done' ff relaying
+t progress/relaying under_way 'fault=pause in_pack=1 seconds=11 match=command=fetch[\s\S]*ofs-delta[\s\S]*0009done' create relaying
+t progress/relaying-fast-forward under_way 'fault=pause in_pack=1 seconds=11 match=command=fetch[\s\S]*ofs-delta[\s\S]*0009done' ff relaying
 t progress/pushing under_way 'fault=pause seconds=11 match=^POST\s\S*/git-receive-pack\s' ff pushing

@@ -47,6 +47,14 @@ corrupt() { # KIND: a byte of the pack flipped on its way from the source
 t faults/corrupt-pack-create corrupt create
 t faults/corrupt-pack-fast-forward corrupt ff
 
+corrupt_peel() { # a byte of the peel fetch's pack (a tag object) flipped: nothing is pushed
+	fault 1 peel "fault=corrupt match=$PEEL count=9" PLUGIN_RETRIES=1
+	assert_log 'pack' "the pack error"
+	! grep -q 'POST /git/[^ ]*/git-receive-pack' "$PROXY_LOG" || fail "a push was sent"
+}
+t faults/corrupt-peel-pack corrupt_peel
+t faults/cut-peel-answer-retried fault 0 peel "fault=cut match=$PEEL" PLUGIN_RETRIES=1
+
 corrupt_checksum_message() {
 	corrupt create
 	assert_log 'corrupt pack from the source: its SHA-1 trailer does not match' "the checksum error"
