@@ -52,8 +52,9 @@ int rm_pack_scan_for_child_of(rm_pack *p, const rm_oid *parent, bool hold_unless
  * after rm_pack_scan_for_child_of. */
 rm_pack_scan_answer rm_pack_child_of(const rm_pack *p, const char **why);
 
-/* Writer, before its first write: reads the pack for the peel question (pack_scan.h). 0, or -1
- * with *err (out of memory). */
+/* Writer, before its first write: reads the pack for the peel question (pack_scan.h); a write
+ * after which the answer is "not in the history" then fails ("the peel answer is known"), so
+ * the fetch stops there. 0, or -1 with *err (out of memory). */
 int rm_pack_scan_for_peel(rm_pack *p, rm_error *err);
 
 /* Writer, once it ended: the peel question's answer, *why as for rm_pack_child_of. Only after

@@ -24,6 +24,7 @@ enum writer_state { RELAY_WRITING, RELAY_VERIFIED, RELAY_FAILED };
 struct rm_pack {
 	rm_pack_check *check;	/* header, size limit and trailer, on every pack */
 	rm_pack_scan *scan;	/* the ancestry or the peel question, when asked */
+	bool peel;		/* scan asks the peel question */
 	bool hold_unless_child; /* the trailer goes out only if the scan answers yes */
 	bool held_back;		/* a whole, verified pack whose trailer the scan kept back */
 
@@ -105,6 +106,7 @@ int rm_pack_scan_for_peel(rm_pack *p, rm_error *err)
 	p->scan = rm_pack_scan_new_peel();
 	if (!p->scan)
 		return rm_error_set(err, RM_SIDE_NONE, RM_ERR_NO_MEMORY, "pack: out of memory");
+	p->peel = true;
 	return 0;
 }
 
@@ -146,6 +148,11 @@ int rm_pack_write(rm_pack *p, const void *data, size_t len, rm_error *err)
 		return -1;
 	if (p->scan)
 		rm_pack_scan_update(p->scan, data, len);
+	/* "Not in the history" stands at the first object other than a tag: the rest (a whole
+	 * history, maybe large blobs) is not fetched. */
+	if (p->peel && rm_pack_scan_peel_now(p->scan, NULL) == RM_PACK_SCAN_PEEL_NOT_IN_HISTORY)
+		return rm_error_set(err, RM_SIDE_NONE, RM_ERR_PACK,
+				    "pack: the peel answer is known");
 	return p->relay ? relay_send(p, data, len, err) : 0;
 }
 
