@@ -8,6 +8,13 @@
 
 #include "pack_scan.h"
 
+/* Feeds the bytes to the scanner in pieces of `piece`. */
+static void feed(rm_pack_scan *s, const uint8_t *data, size_t size, size_t piece)
+{
+	for (size_t at = 0; at < size; at += piece)
+		rm_pack_scan_update(s, data + at, size - at < piece ? size - at : piece);
+}
+
 static rm_pack_scan_answer scan(const rm_oid *parent, const uint8_t *data, size_t size,
 				size_t piece)
 {
@@ -17,8 +24,7 @@ static rm_pack_scan_answer scan(const rm_oid *parent, const uint8_t *data, size_
 
 	if (!s)
 		abort();
-	for (size_t at = 0; at < size; at += piece)
-		rm_pack_scan_update(s, data + at, size - at < piece ? size - at : piece);
+	feed(s, data, size, piece);
 	a = rm_pack_scan_answer_now(s, &why);
 	if (a == RM_PACK_SCAN_UNKNOWN && (!why || !*why))
 		abort(); /* every "unknown" says why */
@@ -35,8 +41,7 @@ static rm_pack_scan_peel scan_peel(const uint8_t *data, size_t size, size_t piec
 
 	if (!s)
 		abort();
-	for (size_t at = 0; at < size; at += piece)
-		rm_pack_scan_update(s, data + at, size - at < piece ? size - at : piece);
+	feed(s, data, size, piece);
 	a = rm_pack_scan_peel_now(s, &why);
 	if (a == RM_PACK_SCAN_PEEL_UNKNOWN && (!why || !*why))
 		abort();

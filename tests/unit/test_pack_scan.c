@@ -139,6 +139,18 @@ static rm_oid rev(const char *name)
 	return oid;
 }
 
+/* Feeds the bytes to the scanner in pieces of `piece`, or (0) of random sizes up to `most`. */
+static void feed(rm_pack_scan *s, const unsigned char *data, size_t len, size_t piece, size_t most)
+{
+	for (size_t at = 0; at < len;) {
+		size_t n = piece ? piece : 1 + (size_t)rand() % most;
+		if (n > len - at)
+			n = len - at;
+		rm_pack_scan_update(s, data + at, n);
+		at += n;
+	}
+}
+
 /* Feeds the bytes in pieces of `piece` (0: random sizes) and returns the answer. */
 static rm_pack_scan_answer scan(const rm_oid *parent, const unsigned char *data, size_t len,
 				size_t piece, const char **why)
@@ -148,13 +160,7 @@ static rm_pack_scan_answer scan(const rm_oid *parent, const unsigned char *data,
 	static char why_copy[200];
 
 	assert_non_null(s);
-	for (size_t at = 0; at < len;) {
-		size_t n = piece ? piece : 1 + (size_t)rand() % 5000;
-		if (n > len - at)
-			n = len - at;
-		rm_pack_scan_update(s, data + at, n);
-		at += n;
-	}
+	feed(s, data, len, piece, 5000);
 	a = rm_pack_scan_answer_now(s, why);
 	if (why) {
 		snprintf(why_copy, sizeof(why_copy), "%s", *why);
@@ -272,13 +278,7 @@ static rm_pack_scan_peel scan_peel(const unsigned char *data, size_t len, size_t
 	rm_pack_scan_peel a;
 
 	assert_non_null(s);
-	for (size_t at = 0; at < len;) {
-		size_t n = piece ? piece : 1 + (size_t)rand() % 50;
-		if (n > len - at)
-			n = len - at;
-		rm_pack_scan_update(s, data + at, n);
-		at += n;
-	}
+	feed(s, data, len, piece, 50);
 	a = rm_pack_scan_peel_now(s, NULL);
 	rm_pack_scan_free(s);
 	return a;
