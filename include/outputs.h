@@ -14,6 +14,9 @@ typedef struct rm_outputs {
 	rm_oid source_sha;
 	rm_oid target_sha_before;
 	rm_oid target_sha_after;
+	const char *reason; /* why this result, one line (the decision's reason, the server's
+			     * verdict or the error), for the report of SPEC 7; borrowed, must
+			     * outlive every use of the outputs; NULL = none */
 	uint64_t pack_bytes;
 	bool dry_run;  /* the run only decided (dry_run: true): MIRROR_DRY_RUN */
 	int exit_code; /* the run's exit code (SPEC 2) */
